@@ -1,0 +1,62 @@
+"""The demo organization and its accounts, created idempotently by `manage.py seed_demo`."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import Organization, User, UserRole
+
+DEMO_ORG_SLUG = "demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("client", "client@demo.example", "demo-client-password"),
+    DemoLogin("reviewer", "reviewer@demo.example", "demo-reviewer-password"),
+    DemoLogin("admin", "admin@demo.example", "demo-admin-password"),
+]
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
+    """Create (or repair) the demo organization, a client, a reviewer and an admin."""
+    organization, _ = Organization.all_objects.update_or_create(
+        slug=DEMO_ORG_SLUG,
+        defaults={"name": "Demo Consulting Ltd", "deleted_at": None, "settings": {"industry": "technology"}},
+    )
+    reviewers = Group.objects.get(name="Reviewers")
+    roles = {
+        "client": {"role": UserRole.CLIENT, "is_staff": False, "is_superuser": False, "name": "Casey Client"},
+        "reviewer": {
+            "role": UserRole.DEVELOPER,
+            "is_staff": False,
+            "is_superuser": False,
+            "name": "Riley Reviewer",
+        },
+        "admin": {"role": UserRole.ADMIN, "is_staff": True, "is_superuser": True, "name": "Alex Admin"},
+    }
+    for login in DEMO_LOGINS:
+        spec = roles[login.role]
+        user = User.all_objects.filter(email=login.email).first() or User(email=login.email)
+        user.organization = organization
+        user.role = spec["role"]
+        user.is_staff = spec["is_staff"]
+        user.is_superuser = spec["is_superuser"]
+        user.is_active = True
+        user.deleted_at = None
+        user.locked_until = None
+        user.failed_login_attempts = 0
+        user.email_verified = True
+        user.profile = {**(user.profile or {}), "name": spec["name"]}
+        user.set_password(login.password)
+        user.save()
+        if login.role == "reviewer":
+            user.groups.add(reviewers)
+    return organization, DEMO_LOGINS

@@ -1,0 +1,44 @@
+"""Who is acting, from where, in which request: set by middleware, read by audit_record()."""
+
+import contextvars
+import uuid
+
+_request_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("audit_request", default=None)
+
+
+def current_request_context() -> dict:
+    return _request_context.get() or {}
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is trusted nowhere until a proxy setting says so.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Give each request an id (kept from X-Request-ID when sane), and expose actor, IP and user agent."""
+
+    header = "HTTP_X_REQUEST_ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get(self.header, "")
+        request_id = incoming if 0 < len(incoming) <= 100 and incoming.isprintable() else uuid.uuid4().hex
+        request.request_id = request_id
+        request.META[self.header] = request_id  # django-auditlog reads the correlation id from here
+        token = _request_context.set(
+            {
+                "request_id": request_id,
+                "ip_address": client_ip(request),
+                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:1000],
+                "user": getattr(request, "user", None),
+            }
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,72 @@
+"""The audit trail on the seed's `audit_logs` table (seed 000 §4.5).
+
+One table holds both kinds of entry: the field-level history that django-auditlog records for
+registered models (this is its AUDITLOG_LOGENTRY_MODEL), and the domain events that services
+record with `audit.services.audit_record()`. The table is range-partitioned by month on created_at
+(see audit/partitions.py); the partitioning is created in the migration because Django cannot.
+"""
+
+import uuid
+
+from auditlog.models import AbstractLogEntry
+from django.conf import settings
+from django.db import models
+
+
+class AuditLog(AbstractLogEntry):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # the trail outlives nothing it names: users are anonymised, not deleted
+        null=True,
+        blank=True,
+        db_column="user_id",
+        db_index=False,  # idx_audit_logs_user
+        related_name="+",
+    )
+    event = models.CharField(max_length=100, db_column="action")
+    resource_type = models.CharField(max_length=100)
+    resource_id = models.UUIDField(null=True, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True, db_column="ip_address")
+    user_agent = models.TextField(null=True, blank=True)
+    cid = models.CharField(max_length=100, null=True, blank=True, db_column="request_id")
+    timestamp = models.DateTimeField(db_column="created_at")
+
+    # django-auditlog's own columns, extra to the seed; empty on domain events.
+    action = models.PositiveSmallIntegerField(
+        choices=AbstractLogEntry.Action.choices, null=True, blank=True, db_column="log_action"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    object_pk = models.CharField(max_length=255, blank=True, default="")
+    object_id = models.BigIntegerField(null=True, blank=True)
+    object_repr = models.TextField(blank=True, default="")
+
+    class Meta(AbstractLogEntry.Meta):
+        db_table = "audit_logs"
+        indexes = [
+            models.Index(fields=["actor"], name="idx_audit_logs_user"),
+            models.Index(fields=["event"], name="idx_audit_logs_action"),
+            models.Index(fields=["resource_type", "resource_id"], name="idx_audit_logs_resource"),
+            models.Index(fields=["timestamp"], name="idx_audit_logs_created"),
+        ]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
+
+    @property
+    def changes_dict(self):
+        from audit.entries import to_field_pairs
+
+        return to_field_pairs(self.changes)
+
+    def save(self, *args, **kwargs):
+        from audit.entries import complete_entry
+
+        complete_entry(self)
+        super().save(*args, **kwargs)

@@ -1,0 +1,64 @@
+"""Monthly range partitions of audit_logs: created ahead of time, never by hand.
+
+Called from the migration, after every `migrate` (post_migrate), and daily by a Celery beat task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def partition_name(start: dt.date) -> str:
+    return f"audit_logs_{start:%Y_%m}"
+
+
+def partition_ddl(start: dt.date) -> str:
+    end = add_months(start, 1)
+    return (
+        f"CREATE TABLE IF NOT EXISTS {partition_name(start)} PARTITION OF audit_logs "
+        f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+    )
+
+
+def audit_partitions_ensure(
+    *, today: dt.date | None = None, months_ahead: int | None = None, cursor=None
+) -> list[str]:
+    """Create the partitions for this month and the next `months_ahead` months; return their names."""
+    today = today or timezone.now().date()
+    months_ahead = settings.AUDIT_PARTITION_MONTHS_AHEAD if months_ahead is None else months_ahead
+    starts = [add_months(month_start(today), offset) for offset in range(months_ahead + 1)]
+    if cursor is None:
+        with connection.cursor() as own_cursor:
+            for start in starts:
+                own_cursor.execute(partition_ddl(start))
+    else:
+        for start in starts:
+            cursor.execute(partition_ddl(start))
+    return [partition_name(start) for start in starts]
+
+
+def audit_partitions_existing() -> list[str]:
+    """Return the names of audit_logs' partitions, oldest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT child.relname FROM pg_inherits
+            JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
+            JOIN pg_class child ON child.oid = pg_inherits.inhrelid
+            WHERE parent.relname = 'audit_logs' ORDER BY child.relname
+            """
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,119 @@
+"""Document types and the documents generated from completed sessions (seed 000 §4.4)."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from config.basemodels import TimestampedModel, choices_check
+
+
+def default_output_formats():
+    return ["PDF", "DOCX"]
+
+
+class DocumentCategory(models.TextChoices):
+    CTO = "CTO", "CTO"
+    CFO = "CFO", "CFO"
+    BA = "BA", "Business analysis"
+
+
+class DocumentType(TimestampedModel):
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(null=True, blank=True)
+    category = models.CharField(max_length=10, choices=DocumentCategory.choices)
+    template_path = models.CharField(max_length=500, null=True, blank=True)
+    required_questions = ArrayField(models.UUIDField(), null=True, blank=True)
+    output_formats = ArrayField(
+        models.CharField(max_length=10), default=default_output_formats, db_default=default_output_formats()
+    )
+    estimated_pages = models.IntegerField(null=True, blank=True)
+    is_active = models.BooleanField(default=True, db_default=True)
+    metadata = models.JSONField(default=dict, db_default={}, blank=True)
+
+    class Meta:
+        db_table = "document_types"
+        ordering = ["category", "name"]
+        indexes = [
+            models.Index(fields=["category"], name="idx_document_types_category"),
+            models.Index(fields=["is_active"], name="idx_document_types_active"),
+        ]
+        constraints = [choices_check("category", DocumentCategory, "document_types_category_valid")]
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    GENERATING = "GENERATING", "Generating"
+    GENERATED = "GENERATED", "Generated"
+    PENDING_REVIEW = "PENDING_REVIEW", "Waiting for review"
+    APPROVED = "APPROVED", "Approved"
+    REJECTED = "REJECTED", "Rejected"
+    FAILED = "FAILED", "Failed"
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "PDF", "PDF"
+    DOCX = "DOCX", "Word (DOCX)"
+
+
+class Document(TimestampedModel):
+    session = models.ForeignKey(
+        "sessions_app.Session", on_delete=models.CASCADE, related_name="documents", db_index=False
+    )
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="documents", db_index=False
+    )
+    status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING, db_default="PENDING"
+    )
+    format = models.CharField(
+        max_length=10, choices=DocumentFormat.choices, default=DocumentFormat.PDF, db_default="PDF"
+    )
+    storage_url = models.CharField(max_length=1000, null=True, blank=True)
+    file_name = models.CharField(max_length=255, null=True, blank=True)
+    file_size = models.BigIntegerField(null=True, blank=True)
+    page_count = models.IntegerField(null=True, blank=True)
+    version = models.IntegerField(default=1, db_default=1)
+    generation_metadata = models.JSONField(null=True, blank=True)
+    # generation_metadata: { startedAt, completedAt, duration, errors }
+    review_status = models.JSONField(default=dict, db_default={}, blank=True)
+    # review: { assignedTo, comments, internalNotes }
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_column="approved_by",
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(null=True, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "documents"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["session"], name="idx_documents_session"),
+            models.Index(fields=["document_type"], name="idx_documents_type"),
+            models.Index(fields=["status"], name="idx_documents_status"),
+            models.Index(fields=["generated_at"], name="idx_documents_generated"),
+            models.Index(fields=["session", "status"], name="idx_documents_session_status"),
+            models.Index(
+                fields=["created_at"],
+                name="idx_documents_pending_review",
+                condition=Q(status="PENDING_REVIEW"),
+            ),
+        ]
+        constraints = [
+            choices_check("status", DocumentStatus, "documents_status_valid"),
+            choices_check("format", DocumentFormat, "documents_format_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_type} v{self.version} ({self.format}, {self.status})"

@@ -1,0 +1,987 @@
+"""Decide which questions of a questionnaire are visible, hidden and required for a set of answers.
+
+Pure Python with no Django or database access: views, validation, progress, documents and the admin's
+rule analysis all call this module; nothing else re-implements its semantics (see docs/rules.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "ACTIONS",
+    "MAX_CONDITION_DEPTH",
+    "OPERATORS",
+    "QUESTION_TYPES",
+    "Decision",
+    "Engine",
+    "Evaluation",
+    "QuestionSpec",
+    "RuleSpec",
+    "condition_fields",
+    "evaluate",
+    "evaluate_condition",
+]
+
+QUESTION_TYPES = frozenset(
+    {
+        "TEXT",
+        "TEXTAREA",
+        "NUMBER",
+        "EMAIL",
+        "URL",
+        "DATE",
+        "SINGLE_CHOICE",
+        "MULTIPLE_CHOICE",
+        "SCALE",
+        "FILE_UPLOAD",
+        "MATRIX",
+    }
+)
+OPERATORS = frozenset(
+    {
+        "eq",
+        "ne",
+        "gt",
+        "lt",
+        "gte",
+        "lte",
+        "in",
+        "not_in",
+        "contains",
+        "not_contains",
+        "is_empty",
+        "is_not_empty",
+    }
+)
+ACTIONS = frozenset({"SHOW", "HIDE", "REQUIRE", "UNREQUIRE"})
+
+# Nodes nested deeper than this evaluate to false; it keeps compilation and evaluation far from
+# Python's recursion limit whatever an imported condition looks like.
+MAX_CONDITION_DEPTH = 64
+
+# The operators that hold when the referenced answer is empty.
+_TRUE_WHEN_EMPTY = frozenset({"ne", "not_in", "not_contains", "is_empty"})
+
+# Codes for how a question's visibility was decided; a code of 2 or more means hidden.
+_VISIBLE_DEFAULT = 0
+_SHOWN_BY_RULE = 1
+_HIDDEN_BY_RULE = 2
+_HIDDEN_NO_SHOW = 3
+_HIDDEN_INDUSTRY = 4
+_HIDDEN_CYCLE = 5
+
+_VISIBILITY_REASONS = {
+    _VISIBLE_DEFAULT: "visible by default",
+    _HIDDEN_NO_SHOW: "hidden: no SHOW rule holds",
+    _HIDDEN_INDUSTRY: "hidden: industry",
+    _HIDDEN_CYCLE: "hidden: unresolved cycle",
+}
+
+
+# --- Inputs and outputs -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    """One question as the engine sees it."""
+
+    id: str
+    type: str
+    is_required: bool = False
+    industry_tags: tuple[str, ...] = ()
+    order: tuple[int, int] = (0, 0)  # (section order_index, question order_index)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """One visibility_rules row."""
+
+    id: str
+    question_id: str  # the question that owns the row; not used for evaluation
+    condition: Mapping
+    action: str
+    target_question_ids: tuple[str, ...]
+    priority: int = 0
+    is_active: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How one question's visibility and requirement were decided."""
+
+    question_id: str
+    visible: bool
+    required: bool
+    visibility_rule_id: str | None
+    requirement_rule_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome of evaluating one questionnaire against one set of answers."""
+
+    visible: frozenset[str]
+    hidden: frozenset[str]
+    required: frozenset[str]
+    dormant: frozenset[str]  # answered but hidden: kept, yet ignored until shown again
+    trace: Mapping[str, Decision]
+
+    def as_dict(self) -> dict:
+        """Return the visible, hidden and required question ids as sorted lists."""
+        return {
+            "visible": sorted(self.visible),
+            "hidden": sorted(self.hidden),
+            "required": sorted(self.required),
+        }
+
+
+# --- Reading answers ----------------------------------------------------------------------------
+# Each reader turns a stored answer (seed 000 §5.3 shape) into the typed value conditions compare,
+# or None when the answer is empty or malformed. Readers never raise.
+
+
+def _member(raw: Any, key: str) -> Any:
+    if type(raw) is dict or isinstance(raw, Mapping):
+        return raw.get(key)
+    return None
+
+
+def _as_number(x: Any) -> int | float | Decimal | None:
+    kind = type(x)
+    if kind is int:
+        return x
+    if kind is float:
+        return x if math.isfinite(x) else None
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return x
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, Decimal):
+        return x if x.is_finite() else None
+    return None
+
+
+def _as_date(x: Any) -> date | None:
+    if isinstance(x, datetime):
+        return x.date()
+    if isinstance(x, date):
+        return x
+    if isinstance(x, str):
+        text = x.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return datetime.fromisoformat(text).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _read_text(raw: Any) -> str | None:
+    text = _member(raw, "text")
+    if isinstance(text, str):
+        return text.strip() or None
+    return None
+
+
+def _read_number(raw: Any) -> int | float | Decimal | None:
+    return _as_number(_member(raw, "number"))
+
+
+def _read_rating(raw: Any) -> int | float | Decimal | None:
+    return _as_number(_member(raw, "rating"))
+
+
+def _read_date(raw: Any) -> date | None:
+    return _as_date(_member(raw, "date"))
+
+
+def _read_single(raw: Any) -> str | None:
+    selected = _member(raw, "selectedOptionId")
+    if isinstance(selected, str) and selected.strip():
+        return selected
+    return None
+
+
+def _read_multiple(raw: Any) -> frozenset[str] | None:
+    selected = _member(raw, "selectedOptionIds")
+    if not isinstance(selected, list | tuple):
+        return None
+    ids = set()
+    for option_id in selected:
+        if not isinstance(option_id, str):
+            return None
+        if option_id.strip():
+            ids.add(option_id)
+    return frozenset(ids) or None
+
+
+def _read_file(raw: Any) -> bool | None:
+    for key in ("fileUrl", "fileName"):
+        value = _member(raw, key)
+        if isinstance(value, str) and value.strip():
+            return True
+    return None
+
+
+def _read_matrix(raw: Any) -> bool | None:
+    rows = _member(raw, "rows")
+    if type(rows) is dict or isinstance(rows, Mapping):
+        for row_id, option_id in rows.items():
+            if isinstance(row_id, str) and isinstance(option_id, str) and option_id.strip():
+                return True
+    return None
+
+
+def _read_nothing(raw: Any) -> None:
+    return None
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "TEXT": _read_text,
+    "TEXTAREA": _read_text,
+    "EMAIL": _read_text,
+    "URL": _read_text,
+    "NUMBER": _read_number,
+    "SCALE": _read_rating,
+    "DATE": _read_date,
+    "SINGLE_CHOICE": _read_single,
+    "MULTIPLE_CHOICE": _read_multiple,
+    "FILE_UPLOAD": _read_file,
+    "MATRIX": _read_matrix,
+}
+
+# How each question type compares; a type missing here is unknown and its answer is always empty.
+_KINDS = {
+    "TEXT": "text",
+    "TEXTAREA": "text",
+    "EMAIL": "text",
+    "URL": "text",
+    "NUMBER": "number",
+    "SCALE": "number",
+    "DATE": "date",
+    "SINGLE_CHOICE": "single",
+    "MULTIPLE_CHOICE": "multiple",
+    "FILE_UPLOAD": "presence",
+    "MATRIX": "presence",
+}
+
+
+def _normal_type(question_type: Any) -> str:
+    return str(question_type).upper()
+
+
+# --- Reading condition values -------------------------------------------------------------------
+# Each coercion returns the typed value or None when the condition's value cannot be read as the
+# question's type; such a leaf is false whatever the answer.
+
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _number_value(x: Any) -> int | float | Decimal | None:
+    number = _as_number(x)
+    if number is not None or not isinstance(x, str):
+        return number
+    text = x.strip()
+    if not _NUMBER_TEXT.fullmatch(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _each(value: Any, coerce: Callable[[Any], Any]) -> frozenset | None:
+    """Coerce a list value (a lone scalar counts as a list of one); None if any item fails."""
+    items = value if isinstance(value, list | tuple) else [value]
+    coerced = set()
+    for item in items:
+        typed = coerce(item)
+        if typed is None:
+            return None
+        coerced.add(typed)
+    return frozenset(coerced)
+
+
+def _stripped_text(x: Any) -> str | None:
+    return x.strip() if isinstance(x, str) else None
+
+
+def _option_id(x: Any) -> str | None:
+    return x if isinstance(x, str) else None
+
+
+# --- Compiling conditions -----------------------------------------------------------------------
+# A compiled condition is a function of `e`, the list of effective answers indexed by slot (None =
+# empty). Operator, type and value are resolved once here so evaluation is a few comparisons.
+
+Compiled = Callable[[list], bool]
+
+
+def _false(e: list) -> bool:
+    return False
+
+
+def _true(e: list) -> bool:
+    return True
+
+
+def _ordered_leaf(op: str, i: int, raw: Any, coerce: Callable[[Any], Any]) -> Compiled | None:
+    if op in ("in", "not_in"):
+        values = _each(raw, coerce)
+        if values is None:
+            return None
+        if op == "in":
+            return lambda e: e[i] in values
+        return lambda e: e[i] not in values
+    v = coerce(raw)
+    if v is None:
+        return None
+    if op == "eq":
+        return lambda e: e[i] == v
+    if op == "ne":
+        return lambda e: e[i] != v
+    if op == "gt":
+        return lambda e: (x := e[i]) is not None and x > v
+    if op == "lt":
+        return lambda e: (x := e[i]) is not None and x < v
+    if op == "gte":
+        return lambda e: (x := e[i]) is not None and x >= v
+    if op == "lte":
+        return lambda e: (x := e[i]) is not None and x <= v
+    return None  # contains / not_contains do not apply to numbers and dates
+
+
+def _text_leaf(op: str, i: int, raw: Any) -> Compiled | None:
+    if op in ("eq", "ne"):
+        v = _stripped_text(raw)
+        if v is None:
+            return None
+        if op == "eq":
+            return lambda e: e[i] == v
+        return lambda e: e[i] != v
+    if op in ("in", "not_in"):
+        values = _each(raw, _stripped_text)
+        if values is None:
+            return None
+        if op == "in":
+            return lambda e: e[i] in values
+        return lambda e: e[i] not in values
+    if op in ("contains", "not_contains"):
+        if not isinstance(raw, str):
+            return None
+        needle = raw.casefold()
+        if op == "contains":
+            return lambda e: (x := e[i]) is not None and needle in x.casefold()
+        return lambda e: (x := e[i]) is None or needle not in x.casefold()
+    return None  # gt / lt / gte / lte do not apply to text
+
+
+def _single_choice_leaf(op: str, i: int, raw: Any) -> Compiled | None:
+    wanted = _each(raw, _option_id)
+    if wanted is None:
+        return None
+    if op == "in":
+        return lambda e: e[i] in wanted
+    if op == "not_in":
+        return lambda e: e[i] not in wanted
+    if op in ("contains", "not_contains") and not wanted:
+        return None
+    if op in ("eq", "contains"):
+        # One selected option equals the value's set only when that set has exactly one id.
+        if len(wanted) != 1:
+            return _false
+        (v,) = wanted
+        return lambda e: e[i] == v
+    if op in ("ne", "not_contains"):
+        if len(wanted) != 1:
+            return _true
+        (v,) = wanted
+        return lambda e: e[i] != v
+    return None
+
+
+def _multiple_choice_leaf(op: str, i: int, raw: Any) -> Compiled | None:
+    wanted = _each(raw, _option_id)
+    if wanted is None:
+        return None
+    if op == "eq":
+        return lambda e: e[i] == wanted
+    if op == "ne":
+        return lambda e: e[i] != wanted
+    if op == "in":
+        return lambda e: (x := e[i]) is not None and not x.isdisjoint(wanted)
+    if op == "not_in":
+        return lambda e: (x := e[i]) is None or x.isdisjoint(wanted)
+    if op in ("contains", "not_contains"):
+        if not wanted:
+            return None
+        if len(wanted) == 1:
+            (v,) = wanted
+            if op == "contains":
+                return lambda e: (x := e[i]) is not None and v in x
+            return lambda e: (x := e[i]) is None or v not in x
+        if op == "contains":
+            return lambda e: (x := e[i]) is not None and wanted <= x
+        return lambda e: (x := e[i]) is None or not wanted <= x
+    return None
+
+
+def _compile_leaf(node: Mapping, slots: Mapping[str, int], kinds: Mapping[str, str]) -> Compiled:
+    field = node.get("field")
+    op = node.get("operator")
+    if not isinstance(field, str) or not isinstance(op, str) or op not in OPERATORS:
+        return _false
+    kind = kinds.get(field)
+    if kind is None:
+        # An unknown question is never answered.
+        return _true if op in _TRUE_WHEN_EMPTY else _false
+    i = slots[field]
+    if op == "is_empty":
+        return lambda e: e[i] is None
+    if op == "is_not_empty":
+        return lambda e: e[i] is not None
+    raw = node.get("value")
+    if kind == "number":
+        leaf = _ordered_leaf(op, i, raw, _number_value)
+    elif kind == "date":
+        leaf = _ordered_leaf(op, i, raw, _as_date)
+    elif kind == "text":
+        leaf = _text_leaf(op, i, raw)
+    elif kind == "single":
+        leaf = _single_choice_leaf(op, i, raw)
+    elif kind == "multiple":
+        leaf = _multiple_choice_leaf(op, i, raw)
+    else:  # presence: FILE_UPLOAD and MATRIX only answer is_empty / is_not_empty
+        leaf = None
+    return leaf or _false
+
+
+def _all_of(parts: list[Compiled]) -> Compiled:
+    if _false in parts:
+        return _false
+    parts = [p for p in parts if p is not _true]
+    if not parts:
+        return _true
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda e: a(e) and b(e)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda e: a(e) and b(e) and c(e)
+    every = tuple(parts)
+
+    def all_hold(e: list) -> bool:
+        for part in every:
+            if not part(e):
+                return False
+        return True
+
+    return all_hold
+
+
+def _any_of(parts: list[Compiled]) -> Compiled:
+    if _true in parts:
+        return _true
+    parts = [p for p in parts if p is not _false]
+    if not parts:
+        return _false
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda e: a(e) or b(e)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda e: a(e) or b(e) or c(e)
+    some = tuple(parts)
+
+    def any_holds(e: list) -> bool:
+        for part in some:
+            if part(e):
+                return True
+        return False
+
+    return any_holds
+
+
+def _compile(node: Any, slots: Mapping[str, int], kinds: Mapping[str, str], depth: int = 0) -> Compiled:
+    """Compile one condition node; anything malformed compiles to a condition that never holds."""
+    if depth > MAX_CONDITION_DEPTH or not isinstance(node, Mapping):
+        return _false
+    parts: list[Compiled] = []
+    if "field" in node or "operator" in node:
+        parts.append(_compile_leaf(node, slots, kinds))
+    nested = node.get("nested")
+    if isinstance(nested, list | tuple):
+        parts.extend(_compile(child, slots, kinds, depth + 1) for child in nested)
+    elif nested is not None:
+        return _false
+    if not parts:
+        return _false
+    logical_op = node.get("logicalOp")
+    if logical_op is None:
+        logical_op = "AND"
+    if not isinstance(logical_op, str):
+        return _false
+    logical_op = logical_op.upper()
+    if logical_op == "AND":
+        return _all_of(parts)
+    if logical_op == "OR":
+        return _any_of(parts)
+    return _false
+
+
+def condition_fields(condition: Any) -> set[str]:
+    """Return every question id the condition tree references (malformed parts are skipped)."""
+    fields: set[str] = set()
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        field = node.get("field")
+        if isinstance(field, str):
+            fields.add(field)
+        nested = node.get("nested")
+        if isinstance(nested, list | tuple):
+            stack.extend(nested)
+    return fields
+
+
+def evaluate_condition(condition: Any, answers: Mapping[str, Any], question_types: Mapping[str, str]) -> bool:
+    """Return whether one condition holds for the answers, without regard to hidden questions.
+
+    `question_types` maps question ids to their types; a field missing from it is an unknown
+    question, whose answer is always empty.
+    """
+    if not isinstance(answers, Mapping):
+        answers = {}
+    fields = sorted(condition_fields(condition))
+    slots = {field: slot for slot, field in enumerate(fields)}
+    kinds: dict[str, str] = {}
+    values: list[Any] = [None] * len(fields)
+    for slot, field in enumerate(fields):
+        question_type = question_types.get(field)
+        if question_type is None:
+            continue
+        question_type = _normal_type(question_type)
+        kind = _KINDS.get(question_type)
+        if kind is not None:
+            kinds[field] = kind
+            values[slot] = _READERS[question_type](answers.get(field))
+    return _compile(condition, slots, kinds)(values)
+
+
+# --- Graph helpers ------------------------------------------------------------------------------
+
+
+def _strongly_connected(successors: list[list[int]]) -> list[list[int]]:
+    """Return the strongly connected components, each after every component it can reach.
+
+    Iterative Tarjan, so long dependency chains cannot hit the recursion limit.
+    """
+    count = len(successors)
+    index = [-1] * count
+    low = [0] * count
+    on_stack = [False] * count
+    stack: list[int] = []
+    components: list[list[int]] = []
+    counter = 0
+    for root in range(count):
+        if index[root] != -1:
+            continue
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        work = [(root, iter(successors[root]))]
+        while work:
+            v, pending = work[-1]
+            for w in pending:
+                if index[w] == -1:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, iter(successors[w])))
+                    break
+                if on_stack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[v] < low[parent]:
+                        low[parent] = low[v]
+                if low[v] == index[v]:
+                    component = []
+                    while True:
+                        w = stack.pop()
+                        on_stack[w] = False
+                        component.append(w)
+                        if w == v:
+                            break
+                    components.append(component)
+    return components
+
+
+def _shortest_cycle(start: int, successors: list[list[int]], members: set[int]) -> list[int]:
+    """Return the shortest path from `start` back to itself inside one component (breadth first)."""
+    previous = {start: -1}
+    queue = [start]
+    for v in queue:
+        for w in successors[v]:
+            if w == start:
+                path = [v]
+                while previous[path[-1]] != -1:
+                    path.append(previous[path[-1]])
+                path.reverse()
+                return path
+            if w in members and w not in previous:
+                previous[w] = v
+                queue.append(w)
+    return [start]  # unreachable for a genuine cycle
+
+
+def _decide(rules: tuple, has_show: bool, e: list) -> tuple[int, int]:
+    """Return (visibility code, rule position) for a question whose rules are sorted by precedence."""
+    for condition, hides, position in rules:
+        if condition(e):
+            return (_HIDDEN_BY_RULE if hides else _SHOWN_BY_RULE), position
+    return (_HIDDEN_NO_SHOW if has_show else _VISIBLE_DEFAULT), -1
+
+
+# --- The engine ---------------------------------------------------------------------------------
+
+
+class Engine:
+    """Compiled form of one questionnaire's questions and rules; build once, evaluate many times."""
+
+    __slots__ = (
+        "_all_ids",
+        "_base_required",
+        "_cycles",
+        "_dependencies",
+        "_display_order",
+        "_ids",
+        "_index",
+        "_is_required",
+        "_readers",
+        "_reads",
+        "_requirement_steps",
+        "_rules",
+        "_steps",
+        "_tagged",
+    )
+
+    def __init__(self, questions: Iterable[QuestionSpec], rules: Iterable[RuleSpec]):
+        # Rows are sorted by id first, so nothing below depends on the order they came in.
+        questions = sorted(questions, key=lambda q: q.id)
+        ids = tuple(q.id for q in questions)
+        _refuse_duplicates(ids, "question")
+        count = len(ids)
+        index = {qid: i for i, qid in enumerate(ids)}
+        types = [_normal_type(q.type) for q in questions]
+        kinds = {qid: _KINDS[t] for qid, t in zip(ids, types, strict=True) if t in _KINDS}
+        self._ids = ids
+        self._index = index
+        self._readers = tuple(_READERS.get(t, _read_nothing) for t in types)
+        self._is_required = tuple(bool(q.is_required) for q in questions)
+        self._all_ids = frozenset(ids)
+        self._base_required = frozenset(q.id for q in questions if q.is_required)
+        self._display_order = tuple(
+            q.id for q in sorted(questions, key=lambda q: (tuple(q.order or ()), q.id))
+        )
+        self._tagged = tuple(
+            (index[q.id], frozenset(q.industry_tags)) for q in questions if q.industry_tags
+        )
+
+        rules = sorted(rules, key=lambda r: r.id)
+        _refuse_duplicates([r.id for r in rules], "rule")
+        visibility: list[list[tuple]] = [[] for _ in range(count)]
+        requirement: list[list[tuple]] = [[] for _ in range(count)]
+        has_show = [False] * count
+        depends_on: list[set[int]] = [set() for _ in range(count)]
+        reads: set[int] = set()
+        compiled_rules: list[tuple[str, str, int]] = []
+        for rule in rules:
+            if not rule.is_active:
+                continue
+            action = _normal_type(rule.action)
+            if action not in ACTIONS:
+                continue
+            target_ids = rule.target_question_ids
+            if isinstance(target_ids, str):
+                target_ids = (target_ids,)
+            targets = sorted({index[t] for t in target_ids or () if t in index})
+            if not targets:
+                continue
+            priority = _as_priority(rule.priority)
+            condition = _compile(rule.condition, index, kinds)
+            fields = {index[f] for f in condition_fields(rule.condition) if f in index}
+            reads |= fields
+            position = len(compiled_rules)
+            compiled_rules.append((rule.id, action, priority))
+            for target in targets:
+                if action in ("SHOW", "HIDE"):
+                    # Sort key: higher priority first; on a tie HIDE before SHOW, then rule id.
+                    key = (-priority, action == "SHOW", rule.id)
+                    visibility[target].append((key, (condition, action == "HIDE", position)))
+                    has_show[target] = has_show[target] or action == "SHOW"
+                    depends_on[target] |= fields
+                else:
+                    # On a tie REQUIRE comes before UNREQUIRE.
+                    key = (-priority, action == "UNREQUIRE", rule.id)
+                    requirement[target].append((key, (condition, action == "UNREQUIRE", position)))
+        self._rules = tuple(compiled_rules)
+        self._reads = tuple((i, ids[i], self._readers[i]) for i in sorted(reads))
+        ordered = [tuple(entry for _, entry in sorted(found, key=lambda f: f[0])) for found in visibility]
+        self._requirement_steps = tuple(
+            (i, tuple(entry for _, entry in sorted(found, key=lambda f: f[0])))
+            for i, found in enumerate(requirement)
+            if found
+        )
+
+        successors = [sorted(deps) for deps in depends_on]
+        self._dependencies = successors
+        steps: list[tuple] = []
+        cycles: list[list[int]] = []
+        for component in _strongly_connected(successors):
+            if len(component) == 1 and component[0] not in depends_on[component[0]]:
+                i = component[0]
+                if ordered[i]:
+                    steps.append((i, ordered[i], has_show[i]))
+                continue
+            members = sorted(component)
+            steps.append((-1, tuple((i, ordered[i], has_show[i]) for i in members), False))
+            cycles.append(_shortest_cycle(members[0], successors, set(members)))
+        self._steps = tuple(steps)
+        self._cycles = tuple(tuple(cycle) for cycle in sorted(cycles, key=lambda c: ids[c[0]]))
+
+    def __repr__(self) -> str:
+        return f"<Engine: {len(self._ids)} questions, {len(self._rules)} active rules>"
+
+    def evaluate(self, answers: Mapping[str, Any], *, industry: str | None = None) -> Evaluation:
+        """Return the visible, hidden, required and dormant questions for these answers."""
+        if not isinstance(answers, Mapping):
+            answers = {}
+        ids = self._ids
+        count = len(ids)
+        get = answers.get
+        e: list[Any] = [None] * count  # effective answers: None = empty, unread or hidden
+        for i, qid, read in self._reads:
+            raw = get(qid)
+            if raw is not None:
+                e[i] = read(raw)
+        codes = bytearray(count)
+        deciding = [-1] * count
+        hidden: list[int] = []
+
+        if industry:
+            for i, tags in self._tagged:
+                if industry not in tags:
+                    codes[i] = _HIDDEN_INDUSTRY
+                    e[i] = None
+                    hidden.append(i)
+
+        # Dependencies come before dependents, so every answer a condition reads is final.
+        for i, rules, has_show in self._steps:
+            if i < 0:
+                _solve_cycle(rules, e, codes, deciding, hidden)
+                continue
+            if codes[i]:
+                continue
+            for condition, hides, position in rules:
+                if condition(e):
+                    deciding[i] = position
+                    if hides:
+                        codes[i] = _HIDDEN_BY_RULE
+                        e[i] = None
+                        hidden.append(i)
+                    else:
+                        codes[i] = _SHOWN_BY_RULE
+                    break
+            else:
+                if has_show:
+                    codes[i] = _HIDDEN_NO_SHOW
+                    e[i] = None
+                    hidden.append(i)
+
+        hidden_ids = frozenset([ids[i] for i in hidden])
+        required = set(self._base_required)
+        requiring: dict[int, int] = {}
+        for i, rules in self._requirement_steps:
+            if codes[i] >= _HIDDEN_BY_RULE:
+                continue
+            for condition, unrequires, position in rules:
+                if condition(e):
+                    requiring[i] = position
+                    if unrequires:
+                        required.discard(ids[i])
+                    else:
+                        required.add(ids[i])
+                    break
+        required -= hidden_ids
+
+        readers = self._readers
+        dormant = []
+        for i in hidden:
+            raw = get(ids[i])
+            if raw is not None and readers[i](raw) is not None:
+                dormant.append(ids[i])
+
+        required_ids = frozenset(required)
+        return Evaluation(
+            visible=self._all_ids - hidden_ids,
+            hidden=hidden_ids,
+            required=required_ids,
+            dormant=frozenset(dormant),
+            trace=_Trace(self, codes, deciding, requiring, required_ids),
+        )
+
+    def dependencies(self) -> dict[str, set[str]]:
+        """Return, for every question, the question ids its visibility depends on (directly)."""
+        ids = self._ids
+        return {ids[i]: {ids[j] for j in deps} for i, deps in enumerate(self._dependencies)}
+
+    def find_cycles(self) -> list[list[str]]:
+        """Return one SHOW/HIDE dependency cycle per cyclic group of questions, as a path of ids.
+
+        Each question's visibility depends on the next one's answer, and the last one's on the
+        first's; a path of one id is a question whose rule reads its own answer. Paths start at
+        the smallest id of their group and are sorted; an empty list means the graph is acyclic.
+        """
+        ids = self._ids
+        return [[ids[i] for i in cycle] for cycle in self._cycles]
+
+
+def _solve_cycle(members: tuple, e: list, codes: bytearray, deciding: list[int], hidden: list[int]) -> None:
+    """Settle the questions of one dependency cycle.
+
+    Start with every member visible and recompute all members from the previous round's state
+    (synchronous rounds, so neither row order nor ids matter) until nothing changes. A group
+    still changing after 2n + 2 rounds is hidden as a whole.
+    """
+    live = [m for m in members if codes[m[0]] != _HIDDEN_INDUSTRY]
+    raw = [e[i] for i, _, _ in live]
+    state = [True] * len(live)
+    for _ in range(2 * len(live) + 2):
+        outcome = [_decide(rules, has_show, e) for _, rules, has_show in live]
+        new_state = [code < _HIDDEN_BY_RULE for code, _ in outcome]
+        if new_state == state:
+            for (i, _, _), (code, position) in zip(live, outcome, strict=True):
+                codes[i] = code
+                deciding[i] = position
+                if code >= _HIDDEN_BY_RULE:
+                    hidden.append(i)
+            return
+        state = new_state
+        for (i, _, _), value, visible in zip(live, raw, state, strict=True):
+            e[i] = value if visible else None
+    for i, _, _ in live:
+        codes[i] = _HIDDEN_CYCLE
+        e[i] = None
+        hidden.append(i)
+
+
+class _Trace(Mapping):
+    """Per-question decisions, built on access so evaluation stays cheap for large questionnaires."""
+
+    __slots__ = ("_codes", "_deciding", "_engine", "_required", "_requiring")
+
+    def __init__(self, engine: Engine, codes: bytearray, deciding: list[int], requiring, required):
+        self._engine = engine
+        self._codes = codes
+        self._deciding = deciding
+        self._requiring = requiring
+        self._required = required
+
+    def __getitem__(self, question_id: str) -> Decision:
+        engine = self._engine
+        i = engine._index[question_id]
+        code = self._codes[i]
+        visible = code < _HIDDEN_BY_RULE
+        position = self._deciding[i]
+        visibility_rule_id = None
+        if position >= 0:
+            visibility_rule_id, _, priority = engine._rules[position]
+            verb = "hidden" if code == _HIDDEN_BY_RULE else "shown"
+            reason = f"{verb} by rule {visibility_rule_id} (priority {priority})"
+        else:
+            reason = _VISIBILITY_REASONS[code]
+        required = question_id in self._required
+        requirement_rule_id = None
+        if visible:
+            position = self._requiring.get(i, -1)
+            if position >= 0:
+                requirement_rule_id, action, priority = engine._rules[position]
+                verb = "required" if action == "REQUIRE" else "optional"
+                reason += f"; {verb} by rule {requirement_rule_id} (priority {priority})"
+            else:
+                reason += "; required by default" if required else "; optional by default"
+        return Decision(
+            question_id=question_id,
+            visible=visible,
+            required=required,
+            visibility_rule_id=visibility_rule_id,
+            requirement_rule_id=requirement_rule_id,
+            reason=reason,
+        )
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._engine._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._engine._display_order)
+
+    def __len__(self) -> int:
+        return len(self._engine._ids)
+
+    def __repr__(self) -> str:
+        return f"<Trace of {len(self)} decisions>"
+
+
+def _refuse_duplicates(ids: Iterable[str], what: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"duplicate {what} id {item!r}")
+        seen.add(item)
+
+
+def _as_priority(priority: Any) -> int:
+    try:
+        return int(priority)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def evaluate(
+    questions: Iterable[QuestionSpec],
+    rules: Iterable[RuleSpec],
+    answers: Mapping[str, Any],
+    *,
+    industry: str | None = None,
+) -> Evaluation:
+    """Compile the questionnaire and evaluate it once; build an Engine to evaluate repeatedly."""
+    return Engine(questions, rules).evaluate(answers, industry=industry)

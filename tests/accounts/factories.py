@@ -1,0 +1,54 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import ApiKey, Organization, User, UserRole
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    settings = factory.LazyFunction(lambda: {"industry": "technology"})
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    organization = factory.SubFactory(OrganizationFactory)
+    role = UserRole.CLIENT
+    profile = factory.LazyAttribute(lambda u: {"name": u.email.split("@")[0].title()})
+    password = factory.django.Password(PASSWORD)
+
+
+class ReviewerFactory(UserFactory):
+    role = UserRole.DEVELOPER
+
+    @factory.post_generation
+    def reviewers_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Reviewers"))
+
+
+class AdminFactory(UserFactory):
+    role = UserRole.ADMIN
+    is_staff = True
+    is_superuser = True
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApiKey
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Integration {n}")
+    key_prefix = factory.Sequence(lambda n: f"acq{n:05d}")
+    key_hash = factory.Faker("sha256")
+    scopes = factory.LazyFunction(lambda: ["questionnaires:read"])
