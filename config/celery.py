@@ -16,4 +16,6 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.audit_partitions_ensure",
         "schedule": crontab(minute=5, hour=0),
     },
+    "sessions-expire": {"task": "sessions_app.tasks.sessions_expire", "schedule": crontab(minute="*/15")},
+    "sessions-abandon": {"task": "sessions_app.tasks.sessions_abandon", "schedule": crontab(minute=20)},
 }

@@ -131,9 +131,19 @@ if TESTING:
     # A fast hasher keeps the suite quick; production keeps Django's default (PBKDF2).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# ----------------------------------------------------------------- Client sessions
+
+SESSION_LIFETIME_DAYS = env.int("SESSION_LIFETIME_DAYS", default=30)  # a session's expires_at
+SESSION_ABANDON_AFTER_DAYS = env.int("SESSION_ABANDON_AFTER_DAYS", default=14)  # idle → ABANDONED
+MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # ----------------------------------------------------------------- Audit
 
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditLog"
+# audit_logs replaces django-auditlog's own table; its migrations would create that table anyway.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_CID_HEADER = "x-request-id"
 AUDIT_PARTITION_MONTHS_AHEAD = 1
 

@@ -330,7 +330,8 @@ def _option_id(x: Any) -> str | None:
 
 # --- Compiling conditions -----------------------------------------------------------------------
 # A compiled condition is a function of `e`, the list of effective answers indexed by slot (None =
-# empty). Operator, type and value are resolved once here so evaluation is a few comparisons.
+# empty). Operator, type and value are resolved once here so evaluation is a few comparisons. The
+# closures take their constants as default arguments: those are fast locals, not cell lookups.
 
 Compiled = Callable[[list], bool]
 
@@ -349,23 +350,23 @@ def _ordered_leaf(op: str, i: int, raw: Any, coerce: Callable[[Any], Any]) -> Co
         if values is None:
             return None
         if op == "in":
-            return lambda e: e[i] in values
-        return lambda e: e[i] not in values
+            return lambda e, i=i, values=values: e[i] in values
+        return lambda e, i=i, values=values: e[i] not in values
     v = coerce(raw)
     if v is None:
         return None
     if op == "eq":
-        return lambda e: e[i] == v
+        return lambda e, i=i, v=v: e[i] == v
     if op == "ne":
-        return lambda e: e[i] != v
+        return lambda e, i=i, v=v: e[i] != v
     if op == "gt":
-        return lambda e: (x := e[i]) is not None and x > v
+        return lambda e, i=i, v=v: (x := e[i]) is not None and x > v
     if op == "lt":
-        return lambda e: (x := e[i]) is not None and x < v
+        return lambda e, i=i, v=v: (x := e[i]) is not None and x < v
     if op == "gte":
-        return lambda e: (x := e[i]) is not None and x >= v
+        return lambda e, i=i, v=v: (x := e[i]) is not None and x >= v
     if op == "lte":
-        return lambda e: (x := e[i]) is not None and x <= v
+        return lambda e, i=i, v=v: (x := e[i]) is not None and x <= v
     return None  # contains / not_contains do not apply to numbers and dates
 
 
@@ -375,22 +376,22 @@ def _text_leaf(op: str, i: int, raw: Any) -> Compiled | None:
         if v is None:
             return None
         if op == "eq":
-            return lambda e: e[i] == v
-        return lambda e: e[i] != v
+            return lambda e, i=i, v=v: e[i] == v
+        return lambda e, i=i, v=v: e[i] != v
     if op in ("in", "not_in"):
         values = _each(raw, _stripped_text)
         if values is None:
             return None
         if op == "in":
-            return lambda e: e[i] in values
-        return lambda e: e[i] not in values
+            return lambda e, i=i, values=values: e[i] in values
+        return lambda e, i=i, values=values: e[i] not in values
     if op in ("contains", "not_contains"):
         if not isinstance(raw, str):
             return None
         needle = raw.casefold()
         if op == "contains":
-            return lambda e: (x := e[i]) is not None and needle in x.casefold()
-        return lambda e: (x := e[i]) is None or needle not in x.casefold()
+            return lambda e, i=i, needle=needle: (x := e[i]) is not None and needle in x.casefold()
+        return lambda e, i=i, needle=needle: (x := e[i]) is None or needle not in x.casefold()
     return None  # gt / lt / gte / lte do not apply to text
 
 
@@ -399,9 +400,9 @@ def _single_choice_leaf(op: str, i: int, raw: Any) -> Compiled | None:
     if wanted is None:
         return None
     if op == "in":
-        return lambda e: e[i] in wanted
+        return lambda e, i=i, wanted=wanted: e[i] in wanted
     if op == "not_in":
-        return lambda e: e[i] not in wanted
+        return lambda e, i=i, wanted=wanted: e[i] not in wanted
     if op in ("contains", "not_contains") and not wanted:
         return None
     if op in ("eq", "contains"):
@@ -409,12 +410,12 @@ def _single_choice_leaf(op: str, i: int, raw: Any) -> Compiled | None:
         if len(wanted) != 1:
             return _false
         (v,) = wanted
-        return lambda e: e[i] == v
+        return lambda e, i=i, v=v: e[i] == v
     if op in ("ne", "not_contains"):
         if len(wanted) != 1:
             return _true
         (v,) = wanted
-        return lambda e: e[i] != v
+        return lambda e, i=i, v=v: e[i] != v
     return None
 
 
@@ -423,24 +424,24 @@ def _multiple_choice_leaf(op: str, i: int, raw: Any) -> Compiled | None:
     if wanted is None:
         return None
     if op == "eq":
-        return lambda e: e[i] == wanted
+        return lambda e, i=i, wanted=wanted: e[i] == wanted
     if op == "ne":
-        return lambda e: e[i] != wanted
+        return lambda e, i=i, wanted=wanted: e[i] != wanted
     if op == "in":
-        return lambda e: (x := e[i]) is not None and not x.isdisjoint(wanted)
+        return lambda e, i=i, wanted=wanted: (x := e[i]) is not None and not x.isdisjoint(wanted)
     if op == "not_in":
-        return lambda e: (x := e[i]) is None or x.isdisjoint(wanted)
+        return lambda e, i=i, wanted=wanted: (x := e[i]) is None or x.isdisjoint(wanted)
     if op in ("contains", "not_contains"):
         if not wanted:
             return None
         if len(wanted) == 1:
             (v,) = wanted
             if op == "contains":
-                return lambda e: (x := e[i]) is not None and v in x
-            return lambda e: (x := e[i]) is None or v not in x
+                return lambda e, i=i, v=v: (x := e[i]) is not None and v in x
+            return lambda e, i=i, v=v: (x := e[i]) is None or v not in x
         if op == "contains":
-            return lambda e: (x := e[i]) is not None and wanted <= x
-        return lambda e: (x := e[i]) is None or not wanted <= x
+            return lambda e, i=i, wanted=wanted: (x := e[i]) is not None and wanted <= x
+        return lambda e, i=i, wanted=wanted: (x := e[i]) is None or not wanted <= x
     return None
 
 
@@ -455,9 +456,9 @@ def _compile_leaf(node: Mapping, slots: Mapping[str, int], kinds: Mapping[str, s
         return _true if op in _TRUE_WHEN_EMPTY else _false
     i = slots[field]
     if op == "is_empty":
-        return lambda e: e[i] is None
+        return lambda e, i=i: e[i] is None
     if op == "is_not_empty":
-        return lambda e: e[i] is not None
+        return lambda e, i=i: e[i] is not None
     raw = node.get("value")
     if kind == "number":
         leaf = _ordered_leaf(op, i, raw, _number_value)
@@ -484,14 +485,14 @@ def _all_of(parts: list[Compiled]) -> Compiled:
         return parts[0]
     if len(parts) == 2:
         a, b = parts
-        return lambda e: a(e) and b(e)
+        return lambda e, a=a, b=b: a(e) and b(e)
     if len(parts) == 3:
         a, b, c = parts
-        return lambda e: a(e) and b(e) and c(e)
+        return lambda e, a=a, b=b, c=c: a(e) and b(e) and c(e)
     every = tuple(parts)
 
     def all_hold(e: list) -> bool:
-        for part in every:
+        for part in every:  # noqa: SIM110 - a plain loop is faster than all() over a generator
             if not part(e):
                 return False
         return True
@@ -509,14 +510,14 @@ def _any_of(parts: list[Compiled]) -> Compiled:
         return parts[0]
     if len(parts) == 2:
         a, b = parts
-        return lambda e: a(e) or b(e)
+        return lambda e, a=a, b=b: a(e) or b(e)
     if len(parts) == 3:
         a, b, c = parts
-        return lambda e: a(e) or b(e) or c(e)
+        return lambda e, a=a, b=b, c=c: a(e) or b(e) or c(e)
     some = tuple(parts)
 
     def any_holds(e: list) -> bool:
-        for part in some:
+        for part in some:  # noqa: SIM110 - a plain loop is faster than any() over a generator
             if part(e):
                 return True
         return False
@@ -685,10 +686,11 @@ class Engine:
         "_display_order",
         "_ids",
         "_index",
-        "_is_required",
-        "_readers",
-        "_reads",
+        "_number_reads",
+        "_other_reads",
         "_requirement_steps",
+        "_single_reads",
+        "_text_reads",
         "_rules",
         "_steps",
         "_tagged",
@@ -705,16 +707,12 @@ class Engine:
         kinds = {qid: _KINDS[t] for qid, t in zip(ids, types, strict=True) if t in _KINDS}
         self._ids = ids
         self._index = index
-        self._readers = tuple(_READERS.get(t, _read_nothing) for t in types)
-        self._is_required = tuple(bool(q.is_required) for q in questions)
         self._all_ids = frozenset(ids)
         self._base_required = frozenset(q.id for q in questions if q.is_required)
         self._display_order = tuple(
             q.id for q in sorted(questions, key=lambda q: (tuple(q.order or ()), q.id))
         )
-        self._tagged = tuple(
-            (index[q.id], frozenset(q.industry_tags)) for q in questions if q.industry_tags
-        )
+        self._tagged = tuple((index[q.id], frozenset(q.industry_tags)) for q in questions if q.industry_tags)
 
         rules = sorted(rules, key=lambda r: r.id)
         _refuse_duplicates([r.id for r in rules], "rule")
@@ -723,7 +721,8 @@ class Engine:
         has_show = [False] * count
         depends_on: list[set[int]] = [set() for _ in range(count)]
         reads: set[int] = set()
-        compiled_rules: list[tuple[str, str, int]] = []
+        active: list[RuleSpec] = []
+        summaries: list[tuple[str, str, int]] = []  # (rule id, action, priority) by rule position
         for rule in rules:
             if not rule.is_active:
                 continue
@@ -737,46 +736,83 @@ class Engine:
             if not targets:
                 continue
             priority = _as_priority(rule.priority)
-            condition = _compile(rule.condition, index, kinds)
             fields = {index[f] for f in condition_fields(rule.condition) if f in index}
             reads |= fields
-            position = len(compiled_rules)
-            compiled_rules.append((rule.id, action, priority))
+            position = len(active)
+            active.append(rule)
+            summaries.append((rule.id, action, priority))
             for target in targets:
                 if action in ("SHOW", "HIDE"):
-                    # Sort key: higher priority first; on a tie HIDE before SHOW, then rule id.
+                    # Precedence: higher priority first; on a tie HIDE before SHOW, then rule id.
                     key = (-priority, action == "SHOW", rule.id)
-                    visibility[target].append((key, (condition, action == "HIDE", position)))
+                    visibility[target].append((key, position))
                     has_show[target] = has_show[target] or action == "SHOW"
                     depends_on[target] |= fields
                 else:
                     # On a tie REQUIRE comes before UNREQUIRE.
-                    key = (-priority, action == "UNREQUIRE", rule.id)
-                    requirement[target].append((key, (condition, action == "UNREQUIRE", position)))
-        self._rules = tuple(compiled_rules)
-        self._reads = tuple((i, ids[i], self._readers[i]) for i in sorted(reads))
-        ordered = [tuple(entry for _, entry in sorted(found, key=lambda f: f[0])) for found in visibility]
-        self._requirement_steps = tuple(
-            (i, tuple(entry for _, entry in sorted(found, key=lambda f: f[0])))
-            for i, found in enumerate(requirement)
-            if found
-        )
+                    requirement[target].append(((-priority, action == "UNREQUIRE", rule.id), position))
+        self._rules = tuple(summaries)
+
+        # Read the answers conditions compare, and those of questions that can be hidden (to
+        # report dormant answers); the commonest shapes get a loop of their own in evaluate().
+        reads.update(i for i, found in enumerate(visibility) if found)
+        reads.update(i for i, _ in self._tagged)
+        text_reads, number_reads, single_reads, other_reads = [], [], [], []
+        for i in sorted(reads):
+            question_type = types[i]
+            if _KINDS.get(question_type) == "text":
+                text_reads.append((i, ids[i]))
+            elif question_type in ("NUMBER", "SCALE"):
+                number_reads.append((i, ids[i], "number" if question_type == "NUMBER" else "rating"))
+            elif question_type == "SINGLE_CHOICE":
+                single_reads.append((i, ids[i]))
+            else:
+                other_reads.append((i, ids[i], _READERS.get(question_type, _read_nothing)))
+        self._text_reads = tuple(text_reads)
+        self._number_reads = tuple(number_reads)
+        self._single_reads = tuple(single_reads)
+        self._other_reads = tuple(other_reads)
 
         successors = [sorted(deps) for deps in depends_on]
         self._dependencies = successors
-        steps: list[tuple] = []
+        groups: list[list[int]] = []  # questions with SHOW/HIDE rules, dependencies first
         cycles: list[list[int]] = []
         for component in _strongly_connected(successors):
             if len(component) == 1 and component[0] not in depends_on[component[0]]:
-                i = component[0]
-                if ordered[i]:
-                    steps.append((i, ordered[i], has_show[i]))
+                if visibility[component[0]]:
+                    groups.append(component)
                 continue
             members = sorted(component)
-            steps.append((-1, tuple((i, ordered[i], has_show[i]) for i in members), False))
+            groups.append(members)
             cycles.append(_shortest_cycle(members[0], successors, set(members)))
-        self._steps = tuple(steps)
         self._cycles = tuple(tuple(cycle) for cycle in sorted(cycles, key=lambda c: ids[c[0]]))
+
+        # Conditions are compiled in the order evaluate() calls them, which keeps the closures
+        # it walks close together in memory.
+        compiled: list[Compiled | None] = [None] * len(active)
+
+        def precedence(found: list[tuple], flagged: str) -> tuple:
+            entries = []
+            for _, position in sorted(found):
+                if compiled[position] is None:
+                    compiled[position] = _compile(active[position].condition, index, kinds)
+                entries.append((compiled[position], summaries[position][1] == flagged, position))
+            return tuple(entries)
+
+        steps: list[tuple] = []
+        for group in groups:
+            if len(group) == 1 and group[0] not in depends_on[group[0]]:
+                i = group[0]
+                steps.append((i, precedence(visibility[i], "HIDE"), has_show[i]))
+            else:
+                members = tuple((i, precedence(visibility[i], "HIDE"), has_show[i]) for i in group)
+                steps.append((-1, members, False))
+        self._steps = tuple(steps)
+        by_step = [i for group in groups for i in group]
+        by_step += [i for i in range(count) if not visibility[i]]
+        self._requirement_steps = tuple(
+            (i, precedence(requirement[i], "UNREQUIRE")) for i in by_step if requirement[i]
+        )
 
     def __repr__(self) -> str:
         return f"<Engine: {len(self._ids)} questions, {len(self._rules)} active rules>"
@@ -787,27 +823,25 @@ class Engine:
             answers = {}
         ids = self._ids
         count = len(ids)
-        get = answers.get
-        e: list[Any] = [None] * count  # effective answers: None = empty, unread or hidden
-        for i, qid, read in self._reads:
-            raw = get(qid)
-            if raw is not None:
-                e[i] = read(raw)
+        e = self._read_answers(answers)  # effective answers: None = empty, unread or hidden
         codes = bytearray(count)
         deciding = [-1] * count
         hidden: list[int] = []
+        dormant: list[int] = []  # a question's answer is still in e[i] at the moment it is hidden
 
         if industry:
             for i, tags in self._tagged:
                 if industry not in tags:
                     codes[i] = _HIDDEN_INDUSTRY
-                    e[i] = None
+                    if e[i] is not None:
+                        dormant.append(i)
+                        e[i] = None
                     hidden.append(i)
 
         # Dependencies come before dependents, so every answer a condition reads is final.
         for i, rules, has_show in self._steps:
             if i < 0:
-                _solve_cycle(rules, e, codes, deciding, hidden)
+                _solve_cycle(rules, e, codes, deciding, hidden, dormant)
                 continue
             if codes[i]:
                 continue
@@ -816,7 +850,9 @@ class Engine:
                     deciding[i] = position
                     if hides:
                         codes[i] = _HIDDEN_BY_RULE
-                        e[i] = None
+                        if e[i] is not None:
+                            dormant.append(i)
+                            e[i] = None
                         hidden.append(i)
                     else:
                         codes[i] = _SHOWN_BY_RULE
@@ -824,7 +860,9 @@ class Engine:
             else:
                 if has_show:
                     codes[i] = _HIDDEN_NO_SHOW
-                    e[i] = None
+                    if e[i] is not None:
+                        dormant.append(i)
+                        e[i] = None
                     hidden.append(i)
 
         hidden_ids = frozenset([ids[i] for i in hidden])
@@ -843,21 +881,56 @@ class Engine:
                     break
         required -= hidden_ids
 
-        readers = self._readers
-        dormant = []
-        for i in hidden:
-            raw = get(ids[i])
-            if raw is not None and readers[i](raw) is not None:
-                dormant.append(ids[i])
-
         required_ids = frozenset(required)
         return Evaluation(
             visible=self._all_ids - hidden_ids,
             hidden=hidden_ids,
             required=required_ids,
-            dormant=frozenset(dormant),
+            dormant=frozenset([ids[i] for i in dormant]),
             trace=_Trace(self, codes, deciding, requiring, required_ids),
         )
+
+    def _read_answers(self, answers: Mapping[str, Any]) -> list[Any]:
+        """Return the typed answer of every question the evaluation needs, indexed by question."""
+        e: list[Any] = [None] * len(self._ids)
+        get = answers.get
+        # Plain dicts holding the expected type take the inline path; anything else goes
+        # through the general reader, which settles every odd shape the same way.
+        for i, qid in self._text_reads:
+            raw = get(qid)
+            if raw is None:
+                continue
+            if raw.__class__ is dict:
+                text = raw.get("text")
+                if text.__class__ is str:
+                    e[i] = text.strip() or None
+                    continue
+            e[i] = _read_text(raw)
+        for i, qid, key in self._number_reads:
+            raw = get(qid)
+            if raw is None:
+                continue
+            if raw.__class__ is dict:
+                number = raw.get(key)
+                if number.__class__ is int:
+                    e[i] = number
+                    continue
+            e[i] = _as_number(_member(raw, key))
+        for i, qid in self._single_reads:
+            raw = get(qid)
+            if raw is None:
+                continue
+            if raw.__class__ is dict:
+                selected = raw.get("selectedOptionId")
+                if selected.__class__ is str and selected.strip():
+                    e[i] = selected
+                    continue
+            e[i] = _read_single(raw)
+        for i, qid, read in self._other_reads:
+            raw = get(qid)
+            if raw is not None:
+                e[i] = read(raw)
+        return e
 
     def dependencies(self) -> dict[str, set[str]]:
         """Return, for every question, the question ids its visibility depends on (directly)."""
@@ -875,7 +948,9 @@ class Engine:
         return [[ids[i] for i in cycle] for cycle in self._cycles]
 
 
-def _solve_cycle(members: tuple, e: list, codes: bytearray, deciding: list[int], hidden: list[int]) -> None:
+def _solve_cycle(
+    members: tuple, e: list, codes: bytearray, deciding: list[int], hidden: list[int], dormant: list[int]
+) -> None:
     """Settle the questions of one dependency cycle.
 
     Start with every member visible and recompute all members from the previous round's state
@@ -889,19 +964,23 @@ def _solve_cycle(members: tuple, e: list, codes: bytearray, deciding: list[int],
         outcome = [_decide(rules, has_show, e) for _, rules, has_show in live]
         new_state = [code < _HIDDEN_BY_RULE for code, _ in outcome]
         if new_state == state:
-            for (i, _, _), (code, position) in zip(live, outcome, strict=True):
+            for (i, _, _), value, (code, position) in zip(live, raw, outcome, strict=True):
                 codes[i] = code
                 deciding[i] = position
                 if code >= _HIDDEN_BY_RULE:
                     hidden.append(i)
+                    if value is not None:
+                        dormant.append(i)
             return
         state = new_state
         for (i, _, _), value, visible in zip(live, raw, state, strict=True):
             e[i] = value if visible else None
-    for i, _, _ in live:
+    for (i, _, _), value in zip(live, raw, strict=True):
         codes[i] = _HIDDEN_CYCLE
         e[i] = None
         hidden.append(i)
+        if value is not None:
+            dormant.append(i)
 
 
 class _Trace(Mapping):

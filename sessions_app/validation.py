@@ -245,10 +245,17 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean_text(text: str) -> str:
     # PostgreSQL's jsonb cannot hold NUL or unpaired surrogates; browsers send CRLF line breaks.
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
-    return text.encode("utf-8", "replace").decode("utf-8")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def _json_safe(value: Any, depth: int = 0) -> Any:
@@ -632,6 +639,8 @@ _HTML_TAGS = (
     b"<svg",
     b"<?xml",
 )
+# Browsers end a tag name at a space or ">"; "/" and other white space are counted too, to be safe.
+_TAG_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\x0c", b"\r", b"")
 _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f]")
 
 
@@ -640,10 +649,7 @@ def _looks_like_markup(head: bytes) -> bool:
     lead = head.removeprefix(b"\xef\xbb\xbf").lstrip(b"\t\n\x0c\r ").lower()
     if lead.startswith(b"<!--"):
         return True
-    for tag in _HTML_TAGS:
-        if lead.startswith(tag) and lead[len(tag) : len(tag) + 1] in (b" ", b">", b"\t", b"\n", b"\r", b""):
-            return True
-    return False
+    return any(lead.startswith(tag) and lead[len(tag) : len(tag) + 1] in _TAG_ENDS for tag in _HTML_TAGS)
 
 
 def _is_text(head: bytes) -> bool:

@@ -1,0 +1,15 @@
+"""Periodic housekeeping of client sessions."""
+
+from celery import shared_task
+
+from sessions_app import services
+
+
+@shared_task(name="sessions_app.tasks.sessions_expire")
+def sessions_expire() -> int:
+    return services.sessions_expire()
+
+
+@shared_task(name="sessions_app.tasks.sessions_abandon")
+def sessions_abandon() -> int:
+    return services.sessions_abandon()

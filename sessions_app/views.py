@@ -1,0 +1,343 @@
+"""The client's pages: my questionnaires, one section per page, live answers (htmx), review, complete.
+
+Every page works without JavaScript: the section form posts all its answers and moves back or on.
+With htmx, changing an answer saves it at once and swaps in only the questions whose visibility or
+requirement changed, so nothing the client is typing elsewhere is replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from questionnaires.structure import structure_load
+from sessions_app import selectors, services
+from sessions_app.flow import FlowState, StoredAnswer
+from sessions_app.models import SessionStatus
+
+UNPROCESSABLE = 422
+
+
+def _question_items(state: FlowState, questions, *, errors=None) -> list[dict]:
+    """The view-model of each question: its data, current value, errors, required and visible flags."""
+    errors = errors or {}
+    items = []
+    for question in questions:
+        answer: StoredAnswer | None = state.answers.get(question.id)
+        value = answer.value if answer is not None else question.default_value
+        item_errors = errors.get(question.id)
+        if item_errors is None and answer is not None and not answer.is_valid:
+            item_errors = list(answer.errors)
+        items.append(
+            {
+                **_widget(question, value or {}),
+                "q": question,
+                "value": value or {},
+                "is_default": answer is None and question.default_value is not None,
+                "errors": item_errors or [],
+                "required": state.is_required(question.id),
+                "visible": state.is_visible(question.id),
+                "field": f"q-{question.id}",
+            }
+        )
+    return items
+
+
+def _widget(question, value) -> dict:
+    """What a type's widget needs beyond the value: a scale's points, a matrix's rows."""
+    rules = question.validation_rules or {}
+    if question.type == "SCALE":
+        low, high = rules.get("min", 1), rules.get("max", 10)
+        if isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= 100:
+            return {"scale": list(range(low, high + 1))}
+        return {"scale": list(range(1, 11))}
+    if question.type == "MATRIX":
+        chosen = value.get("rows") if isinstance(value.get("rows"), dict) else {}
+        rows = [
+            {
+                "id": row.get("id"),
+                "label": row.get("label", row.get("id")),
+                "chosen": chosen.get(row.get("id")),
+            }
+            for row in (question.metadata or {}).get("rows", [])
+            if isinstance(row, dict)
+        ]
+        return {"rows": rows}
+    if question.type == "MULTIPLE_CHOICE":
+        return {"selected": set(value.get("selectedOptionIds") or [])}
+    return {}
+
+
+def _section_or_404(structure, section_id):
+    try:
+        return structure.section(section_id)
+    except KeyError as missing:
+        raise Http404("No such section.") from missing
+
+
+def _section_context(session, state: FlowState, section, *, errors=None) -> dict:
+    index = state.section_index(section.id)
+    visible = state.visible_sections
+    return {
+        "session": session,
+        "state": state,
+        "section": section,
+        "items": _question_items(state, section.questions, errors=errors),
+        "position": (index + 1) if index is not None else None,
+        "section_count": len(visible),
+        "has_previous": bool(index),
+        "has_next": index is not None and index + 1 < len(visible),
+        "read_only": session.status != SessionStatus.IN_PROGRESS,
+    }
+
+
+@login_required
+def home(request):
+    return redirect("sessions_app:list")
+
+
+@login_required
+@require_GET
+def session_list(request):
+    return render(
+        request,
+        "sessions_app/list.html",
+        {
+            "questionnaires": selectors.questionnaires_for_client(user=request.user),
+            "sessions": selectors.sessions_for_client(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_start(request, questionnaire_id):
+    questionnaire = selectors.questionnaire_for_client(user=request.user, questionnaire_id=questionnaire_id)
+    existing = selectors.session_in_progress_for(user=request.user, questionnaire=questionnaire)
+    if existing is not None:
+        return redirect("sessions_app:resume", session_id=existing.pk)
+    industry = (request.POST.get("industry") or "").strip()[:100] or None
+    session = services.session_start(
+        user=request.user,
+        questionnaire=questionnaire,
+        industry=industry,
+        metadata={
+            "userAgent": request.META.get("HTTP_USER_AGENT", "")[:500],
+            "deviceType": "mobile" if "Mobi" in request.META.get("HTTP_USER_AGENT", "") else "desktop",
+            "referrer": request.META.get("HTTP_REFERER", "")[:500],
+        },
+    )
+    return redirect("sessions_app:resume", session_id=session.pk)
+
+
+@login_required
+@require_GET
+def session_resume(request, session_id):
+    """Send the client back exactly where they were: the section of their last answer."""
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    if session.status == SessionStatus.COMPLETED:
+        return redirect("sessions_app:review", session_id=session.pk)
+    state = services.session_flow(session=session)
+    section_ids = [s.id for s in state.visible_sections]
+    current = str(session.current_section_id) if session.current_section_id else None
+    if current not in section_ids:
+        if not section_ids:
+            return redirect("sessions_app:review", session_id=session.pk)
+        current = section_ids[0]
+    return redirect("sessions_app:section", session_id=session.pk, section_id=current)
+
+
+@login_required
+def section(request, session_id, section_id):
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    structure = structure_load(session.questionnaire_id)
+    current = _section_or_404(structure, section_id)
+    if request.method == "POST":
+        return _section_submit(request, session, structure, current)
+    state = services.session_flow(session=session)
+    if state.section_index(current.id) is None:
+        # The section has no visible question now (answers elsewhere hid it): go to where the client is.
+        return redirect("sessions_app:resume", session_id=session.pk)
+    return render(request, "sessions_app/section.html", _section_context(session, state, current))
+
+
+def _section_submit(request, session, structure, current):
+    """The no-JavaScript path: save every visible answer of the section, then move back or on."""
+    direction = request.POST.get("direction", "save")
+    errors: dict[str, list[str]] = {}
+    state = None
+    try:
+        state = services.session_flow(session=session)
+        # Only the questions the page showed: a question that appears because of this very submit
+        # keeps its dormant answer instead of being cleared by fields the client never saw.
+        present = set(request.POST.getlist("present"))
+        for question in current.questions:
+            if question.id not in present or not state.is_visible(question.id):
+                continue  # hidden by an answer saved just before: its answer stays dormant
+            with contextlib.suppress(services.QuestionUnavailable):
+                result = services.response_save(
+                    session=session,
+                    question_id=question.id,
+                    data=request.POST,
+                    files=request.FILES,
+                    actor=request.user,
+                )
+                state = result.state
+                if result.result.errors:
+                    errors[question.id] = list(result.result.errors)
+    except services.SessionClosed as closed:
+        messages.error(request, str(closed))
+        return redirect("sessions_app:review", session_id=session.pk)
+
+    if direction == "next":
+        for question in state.section_questions.get(current.id, ()):
+            if question.id in state.evaluation.required and question.id not in errors:
+                answer = state.answers.get(question.id)
+                if answer is None or not answer.is_valid:
+                    errors[question.id] = ["This question is required."]
+    if errors and direction != "back":
+        context = _section_context(session, state, current, errors=errors)
+        context["error_summary"] = [item for item in context["items"] if item["errors"] and item["visible"]]
+        return render(request, "sessions_app/section.html", context, status=UNPROCESSABLE)
+
+    index = state.section_index(current.id)
+    visible = state.visible_sections
+    if direction == "next":
+        following = [s for s in visible if s.order_index > current.order_index]
+        if following:
+            return redirect("sessions_app:section", session_id=session.pk, section_id=following[0].id)
+        return redirect("sessions_app:review", session_id=session.pk)
+    if direction == "back":
+        earlier = [s for s in visible if s.order_index < current.order_index]
+        if earlier:
+            return redirect("sessions_app:section", session_id=session.pk, section_id=earlier[-1].id)
+    if index is None:
+        return redirect("sessions_app:resume", session_id=session.pk)
+    messages.success(request, "Your answers are saved.")
+    return redirect("sessions_app:section", session_id=session.pk, section_id=current.id)
+
+
+@login_required
+@require_POST
+def answer(request, session_id, question_id):
+    """Save one answer (htmx) and return the questions of its section whose state changed."""
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    try:
+        time_spent = int(request.POST.get("time_spent", "") or 0) or None
+    except ValueError:
+        time_spent = None
+    try:
+        saved = services.response_save(
+            session=session,
+            question_id=str(question_id),
+            data=request.POST,
+            files=request.FILES,
+            time_spent_seconds=time_spent,
+            actor=request.user,
+        )
+    except services.SessionClosed as closed:
+        return render(request, "sessions_app/_notice.html", {"message": str(closed)}, status=409)
+    except services.QuestionUnavailable as unavailable:
+        return render(request, "sessions_app/_notice.html", {"message": str(unavailable)}, status=404)
+
+    state, previous = saved.state, saved.previous
+    structure = structure_load(session.questionnaire_id)
+    question = structure.question(str(question_id))
+    section_questions = _section_or_404(structure, question.section_id).questions
+    changed = [
+        q
+        for q in section_questions
+        if q.id != question.id
+        and (previous.is_visible(q.id), previous.is_required(q.id))
+        != (state.is_visible(q.id), state.is_required(q.id))
+    ]
+    errors = {question.id: list(saved.result.errors)} if saved.result.errors else None
+    items = _question_items(state, [question, *changed], errors=errors)
+    context = {
+        "session": session,
+        "state": state,
+        "item": items[0],
+        "changed_items": items[1:],
+        "section_count": len(state.visible_sections),
+    }
+    status = UNPROCESSABLE if saved.result.errors else 200
+    return render(request, "sessions_app/_answer_result.html", context, status=status)
+
+
+@login_required
+@require_GET
+def review(request, session_id):
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    state = services.session_flow(session=session)
+    sections = [
+        {"section": s, "items": _question_items(state, state.section_questions[s.id])}
+        for s in state.visible_sections
+    ]
+    return render(
+        request,
+        "sessions_app/review.html",
+        {
+            "session": session,
+            "state": state,
+            "sections": sections,
+            "missing_ids": {q.id for q in state.missing},
+        },
+    )
+
+
+@login_required
+@require_POST
+def complete(request, session_id):
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    try:
+        services.session_complete(session=session, actor=request.user)
+    except services.SessionClosed as closed:
+        messages.error(request, str(closed))
+        return redirect("sessions_app:review", session_id=session.pk)
+    except services.SessionIncomplete as incomplete:
+        state = services.session_flow(session=session)
+        sections = [
+            {"section": s, "items": _question_items(state, state.section_questions[s.id])}
+            for s in state.visible_sections
+        ]
+        context = {
+            "session": session,
+            "state": state,
+            "sections": sections,
+            "missing_ids": {q.id for q in incomplete.missing},
+            "missing": incomplete.missing,
+        }
+        return render(request, "sessions_app/review.html", context, status=UNPROCESSABLE)
+    messages.success(request, "Thank you: your answers are complete.")
+    return redirect("sessions_app:review", session_id=session.pk)
+
+
+@login_required
+@require_GET
+def uploaded_file(request, session_id, question_id, token, name):
+    """Serve a client's uploaded file as an attachment, never rendered inline by the browser."""
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    answer = services.session_answers(session=session).get(str(question_id))
+    expected = reverse("sessions_app:file", args=[session.pk, question_id, token, name])
+    if answer is None or not isinstance(answer.value, dict) or answer.value.get("fileUrl") != expected:
+        raise Http404("No such file.")
+    key = services.upload_storage_key(
+        session_id=str(session.pk), question_id=str(question_id), token=token, name=name
+    )
+    try:
+        handle = default_storage.open(key, "rb")
+    except (FileNotFoundError, OSError) as missing:
+        raise Http404("No such file.") from missing
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,210 @@
+"""The client's pages through the test client: list, start, section, live answer, no-JS submit, review."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sessions_app import services
+from sessions_app.models import Response, Session, SessionStatus
+from tests.questionnaires.factories import QuestionFactory
+from tests.sessions_app.builders import branching_questionnaire
+
+pytestmark = pytest.mark.django_db
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def flow(org_a):
+    return branching_questionnaire(organization=org_a)
+
+
+@pytest.fixture
+def session(flow, client_a):
+    return services.session_start(user=client_a, questionnaire=flow.questionnaire)
+
+
+@pytest.fixture
+def logged_in(client, client_a):
+    client.force_login(client_a)
+    return client
+
+
+def section_url(session, section):
+    return reverse("sessions_app:section", args=[session.pk, section.pk])
+
+
+def answer_url(session, question):
+    return reverse("sessions_app:answer", args=[session.pk, question.pk])
+
+
+def test_the_list_shows_my_organizations_published_questionnaires_only(logged_in, flow, org_b):
+    other = branching_questionnaire(organization=org_b)
+    page = logged_in.get(reverse("sessions_app:list")).content.decode()
+    assert flow.questionnaire.name in page
+    assert other.questionnaire.name not in page
+
+
+def test_starting_takes_the_client_to_the_first_section(logged_in, flow, client_a):
+    response = logged_in.post(
+        reverse("sessions_app:start", args=[flow.questionnaire.pk]), {"industry": "retail"}
+    )
+    session = Session.objects.get(user=client_a)
+    assert session.industry == "retail"
+    assert response.status_code == 302
+    follow = logged_in.get(response["Location"], follow=True)
+    assert follow.request["PATH_INFO"] == section_url(session, flow.first)
+    assert b"Do you have a product?" in follow.content
+
+
+def test_another_clients_session_is_a_404_everywhere(client, client_b, session, flow):
+    client.force_login(client_b)
+    for url in [
+        reverse("sessions_app:resume", args=[session.pk]),
+        section_url(session, flow.first),
+        reverse("sessions_app:review", args=[session.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(answer_url(session, flow.has_product), {}).status_code == 404
+    assert client.post(reverse("sessions_app:complete", args=[session.pk])).status_code == 404
+
+
+def test_a_section_hides_questions_until_their_branch_opens(logged_in, session, flow):
+    page = logged_in.get(section_url(session, flow.first)).content.decode()
+    assert "Product name" not in page
+    assert f'id="wrap-q-{flow.product_name.id}"' in page  # an empty placeholder for the live swap
+
+
+def test_a_live_answer_returns_the_question_and_the_newly_shown_one(logged_in, session, flow):
+    response = logged_in.post(
+        answer_url(session, flow.has_product), {f"q-{flow.has_product.id}": flow.yes}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Product name" in body and 'hx-swap-oob="true"' in body
+    assert "Team size" not in body  # unchanged questions are not re-sent
+    assert Response.objects.get(session=session, question=flow.has_product).value == {
+        "selectedOptionId": flow.yes
+    }
+
+
+def test_a_bad_live_answer_is_a_422_with_the_message_tied_to_the_field(logged_in, session, flow):
+    response = logged_in.post(answer_url(session, flow.team_size), {f"q-{flow.team_size.id}": "lots"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Enter a number." in body and 'aria-invalid="true"' in body
+
+
+def test_the_no_js_form_saves_the_section_and_moves_on(logged_in, session, flow):
+    response = logged_in.post(
+        section_url(session, flow.first),
+        {
+            "present": [str(flow.has_product.id), str(flow.team_size.id)],
+            f"q-{flow.has_product.id}": flow.no,
+            f"q-{flow.team_size.id}": "12",
+            "direction": "next",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == section_url(session, flow.second)
+    assert Response.objects.filter(session=session).count() == 2
+
+
+def test_the_no_js_form_stays_with_errors_when_a_required_answer_is_missing(logged_in, session, flow):
+    services.response_save(
+        session=session, question_id=str(flow.has_product.id), data={f"q-{flow.has_product.id}": [flow.yes]}
+    )
+    response = logged_in.post(
+        section_url(session, flow.first),
+        {
+            "present": [str(flow.has_product.id), str(flow.product_name.id)],
+            f"q-{flow.has_product.id}": flow.yes,
+            "direction": "next",
+        },
+    )
+    assert response.status_code == 422
+    assert b"This question is required." in response.content
+    assert b'role="alert"' in response.content
+
+
+def test_resume_goes_back_to_the_section_of_the_last_answer(logged_in, session, flow):
+    services.response_save(
+        session=session, question_id=str(flow.contact.id), data={f"q-{flow.contact.id}": ["a@example.com"]}
+    )
+    response = logged_in.get(reverse("sessions_app:resume", args=[session.pk]))
+    assert response["Location"] == section_url(session, flow.second)
+
+
+def test_review_lists_visible_answers_and_complete_refuses_with_whats_missing(logged_in, session, flow):
+    services.response_save(
+        session=session, question_id=str(flow.has_product.id), data={f"q-{flow.has_product.id}": [flow.yes]}
+    )
+    page = logged_in.get(reverse("sessions_app:review", args=[session.pk])).content.decode()
+    assert "Yes" in page and "Product name" in page
+    refused = logged_in.post(reverse("sessions_app:complete", args=[session.pk]))
+    assert refused.status_code == 422
+    assert b"still need" in refused.content
+    session.refresh_from_db()
+    assert session.status == SessionStatus.IN_PROGRESS
+
+
+def test_completing_a_full_session(logged_in, session, flow):
+    for question, value in [(flow.has_product, flow.no), (flow.contact, "ceo@example.com")]:
+        services.response_save(
+            session=session, question_id=str(question.id), data={f"q-{question.id}": [value]}
+        )
+    response = logged_in.post(reverse("sessions_app:complete", args=[session.pk]), follow=True)
+    assert b"your answers are complete" in response.content
+    session.refresh_from_db()
+    assert session.status == SessionStatus.COMPLETED
+
+
+def test_an_uploaded_file_is_judged_by_content_and_served_as_an_attachment(logged_in, session, flow):
+    upload_question = QuestionFactory(
+        section=flow.first, order_index=9, type="FILE_UPLOAD", text="Your diagram"
+    )
+    field = f"q-{upload_question.id}"
+    fake = SimpleUploadedFile(
+        "diagram.png", b"<html><script>alert(1)</script></html>", content_type="image/png"
+    )
+    refused = logged_in.post(answer_url(session, upload_question), {field: fake})
+    assert refused.status_code == 422
+    assert b"not allowed" in refused.content
+
+    real = SimpleUploadedFile("my diagram.png", PNG, content_type="image/png")
+    assert logged_in.post(answer_url(session, upload_question), {field: real}).status_code == 200
+    value = Response.objects.get(session=session, question=upload_question).value
+    assert value["mimeType"] == "image/png" and value["fileName"] == "my-diagram.png"
+    download = logged_in.get(value["fileUrl"])
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == PNG
+
+
+def _queries_for(django_assert_max_num_queries, client, url, method="get", data=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302, 422)
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_the_questionnaires_size(client, client_a, org_a):
+    counts = {}
+    for size in (0, 60):
+        flow = branching_questionnaire(organization=org_a, extra_questions=size)
+        session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
+        client.force_login(client_a)
+        client.get(section_url(session, flow.first))  # warms the structure cache
+        show = _queries_for(None, client, section_url(session, flow.second))
+        save = _queries_for(
+            None, client, answer_url(session, flow.team_size), "post", {f"q-{flow.team_size.id}": "4"}
+        )
+        counts[size] = (show, save)
+    assert counts[0] == counts[60], counts
