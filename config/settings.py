@@ -4,6 +4,7 @@ Where PostgreSQL and Redis live is decided in config/embedded.py; production mod
 (DJANGO_ENV=production) refuses to start without SECRET_KEY or with DEBUG on.
 """
 
+import os
 import sys
 from pathlib import Path
 from urllib.parse import unquote
@@ -90,8 +91,19 @@ DATABASES = {"default": env.db_url_config(embedded.database_url())}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 # A unix-socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = not env.bool("DATABASE_POOL", default=True)
+# Django's built-in psycopg pool (seed 000 §9.3: pooled connections); PgBouncer can sit in front.
 DATABASES["default"].setdefault("OPTIONS", {})
+if env.bool("DATABASE_POOL", default=True):
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX", default=20),
+        "timeout": 10,
+    }
+if TESTING:
+    # One test database per run, so that two runs on one server (two checkouts, a run beside
+    # `make run`) never collide; pytest-django drops it at the end.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ----------------------------------------------------------------- Redis: cache and Celery

@@ -122,7 +122,11 @@ QUESTION_SCHEMA: dict[str, Any] = {
         "default_value": {},
         "suggested_answer": _nullable(_embedded(SUGGESTED_ANSWER_SCHEMA)),
         "industry_tags": _nullable(
-            {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 50}, "uniqueItems": True}
+            {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 50},
+                "uniqueItems": True,
+            }
         ),
         "document_mappings": _nullable(_embedded(DOCUMENT_MAPPINGS_SCHEMA)),
         "metadata": {"type": "object"},
@@ -216,7 +220,7 @@ class _Parts:
 
     def question_type(self, question: dict) -> str | None:
         question_type = question.get("type")
-        return question_type if question_type in QUESTION_TYPES else None
+        return question_type if isinstance(question_type, str) and question_type in QUESTION_TYPES else None
 
 
 def _quoted(question: dict) -> str:
@@ -258,7 +262,9 @@ def _unstorable(document: Any) -> list[str]:
         elif isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(key, str) and ("\x00" in key or any("\ud800" <= c <= "\udfff" for c in key)):
-                    problems.append(f"{path or '(root)'}: a key contains a NUL character or an unpaired surrogate")
+                    problems.append(
+                        f"{path or '(root)'}: a key contains a NUL character or an unpaired surrogate"
+                    )
                     continue
                 stack.append((_path_join(path, str(key)), item, depth + 1))
         elif isinstance(value, list):
@@ -331,16 +337,20 @@ def _limits_problems(path: str, question_type: str, rules: dict) -> list[str]:
     if isinstance(low, int) and isinstance(high, int) and low > high:
         problems.append(f"{path}: minLength {low} is greater than maxLength {high}")
     low, high = rules.get("min"), rules.get("max")
+    # A limit that is neither a number nor a date is the schema's to report; these are the limits of
+    # the wrong kind for the question.
     if question_type == "DATE":
         for key, value in (("min", low), ("max", high)):
-            if value is not None and _date_or_none(value) is None:
-                problems.append(f"{path}.{key}: a DATE question needs a date (YYYY-MM-DD), not {_shown(value)}")
+            if _number_or_none(value) is not None:
+                problems.append(
+                    f"{path}.{key}: a DATE question needs a date (YYYY-MM-DD), not {_shown(value)}"
+                )
         low_date, high_date = _date_or_none(low), _date_or_none(high)
         if low_date and high_date and low_date > high_date:
             problems.append(f"{path}: min {low} is later than max {high}")
         return problems
     for key, value in (("min", low), ("max", high)):
-        if value is not None and _number_or_none(value) is None:
+        if _date_or_none(value) is not None:
             problems.append(f"{path}.{key}: a {question_type} question needs a number, not {_shown(value)}")
     low_number, high_number = _number_or_none(low), _number_or_none(high)
     if low_number is not None and high_number is not None and low_number > high_number:
@@ -348,23 +358,31 @@ def _limits_problems(path: str, question_type: str, rules: dict) -> list[str]:
     return problems
 
 
-def _answer_problems(path: str, question_type: str, options: set[str], rows: set[str], value: Any) -> list[str]:
+def _answer_problems(
+    path: str, question_type: str, options: set[str], rows: set[str], value: Any
+) -> list[str]:
     """Check a value meant to be used as an answer against its question's type, options and rows."""
     problems = schema_errors(value, RESPONSE_VALUE_SCHEMAS[question_type], root=path)
     if problems or not isinstance(value, dict):
         return problems
     if question_type == "SINGLE_CHOICE" and value["selectedOptionId"] not in options:
-        problems.append(f"{path}.selectedOptionId: {value['selectedOptionId']!r} is not an option of the question")
+        problems.append(
+            f"{path}.selectedOptionId: {value['selectedOptionId']!r} is not an option of the question"
+        )
     elif question_type == "MULTIPLE_CHOICE":
         for position, option_id in enumerate(value["selectedOptionIds"]):
             if option_id not in options:
-                problems.append(f"{path}.selectedOptionIds[{position}]: {option_id!r} is not an option of the question")
+                problems.append(
+                    f"{path}.selectedOptionIds[{position}]: {option_id!r} is not an option of the question"
+                )
     elif question_type == "MATRIX":
         for row_id, option_id in value["rows"].items():
             if row_id not in rows:
                 problems.append(f"{path}.rows: {row_id!r} is not a row of the question")
             elif option_id not in options:
-                problems.append(f"{_path_join(path + '.rows', row_id)}: {option_id!r} is not an option of the question")
+                problems.append(
+                    f"{_path_join(path + '.rows', row_id)}: {option_id!r} is not an option of the question"
+                )
     return problems
 
 
@@ -392,7 +410,11 @@ def _question_problems(parts: _Parts) -> list[str]:
             problems += _limits_problems(f"{path}.validation_rules", question_type, rules)
         if question.get("default_value") is not None:
             problems += _answer_problems(
-                f"{path}.default_value", question_type, option_ids, _row_ids(question), question["default_value"]
+                f"{path}.default_value",
+                question_type,
+                option_ids,
+                _row_ids(question),
+                question["default_value"],
             )
     return problems
 
@@ -416,17 +438,16 @@ _OPERATORS_BY_TYPE = {
 }
 
 
+# The engine also reads numbers written as text, in exactly this form.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _is_number_value(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float):
         return True
-    if isinstance(value, str):
-        try:
-            return math.isfinite(float(value))
-        except ValueError:
-            return False
-    return False
+    return isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None
 
 
 def _is_date_value(value: Any) -> bool:
@@ -463,6 +484,8 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
     if operator in _EMPTINESS or "value" not in node:
         return []
     value = node["value"]
+    if isinstance(value, list) and operator not in ("in", "not_in") and question_type not in CHOICE_TYPES:
+        return [f"{path}.value: {operator!r} compares against one value, not a list"]
     values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
     problems = []
     for position, item in values:
@@ -473,7 +496,9 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
             problems.append(f"{where}: {_shown(item)} is not a date (YYYY-MM-DD)")
         elif question_type in ("TEXT", "TEXTAREA", "EMAIL", "URL") and not isinstance(item, str):
             problems.append(f"{where}: {_shown(item)} is not text")
-        elif question_type in ("SINGLE_CHOICE", "MULTIPLE_CHOICE") and item not in _option_ids(question):
+        elif question_type in ("SINGLE_CHOICE", "MULTIPLE_CHOICE") and (
+            not isinstance(item, str) or item not in _option_ids(question)
+        ):
             problems.append(f"{where}: {_shown(item)} is not an option of {_quoted(question)}")
     return problems
 
@@ -498,9 +523,8 @@ def _rule_problems(parts: _Parts) -> list[str]:
             for position, target in enumerate(targets):
                 target_id = _canonical_id(target)
                 if target_id is not None and target_id not in parts.by_id:
-                    problems.append(
-                        f"{path}.target_question_ids[{position}]: {target} is not a question of this questionnaire"
-                    )
+                    where = f"{path}.target_question_ids[{position}]"
+                    problems.append(f"{where}: {target} is not a question of this questionnaire")
     return problems
 
 
@@ -508,7 +532,7 @@ def _document_engine(parts: _Parts) -> Engine:
     """Build the rule engine from the well-formed parts of a document (duplicates left out)."""
     specs = []
     seen: set[str] = set()
-    for path, question in parts.questions:
+    for _path, question in parts.questions:
         question_id = _canonical_id(question.get("id"))
         if question_id is None or question_id in seen:
             continue
@@ -519,7 +543,11 @@ def _document_engine(parts: _Parts) -> Engine:
     for path, rule, owner in parts.rules:
         rule_id = _canonical_id(rule.get("id")) or path
         targets = rule.get("target_question_ids")
-        if rule_id in rule_ids or not isinstance(rule.get("condition"), dict) or not isinstance(targets, list):
+        if (
+            rule_id in rule_ids
+            or not isinstance(rule.get("condition"), dict)
+            or not isinstance(targets, list)
+        ):
             continue
         rule_ids.add(rule_id)
         rules.append(
@@ -555,7 +583,11 @@ def _database_problems(document: dict, parts: _Parts) -> list[str]:
     checks = (
         (Section, "questionnaire_id", [(path, part) for path, part in parts.sections]),
         (Question, "section__questionnaire_id", [(path, part) for path, part in parts.questions]),
-        (VisibilityRule, "question__section__questionnaire_id", [(path, part) for path, part, _ in parts.rules]),
+        (
+            VisibilityRule,
+            "question__section__questionnaire_id",
+            [(path, part) for path, part, _ in parts.rules],
+        ),
     )
     for model, owner, items in checks:
         paths: dict[str, str] = {}
@@ -666,7 +698,8 @@ def questionnaire_export(questionnaire: Questionnaire) -> dict[str, Any]:
     )
     questions: dict[Any, list[Question]] = {}
     for question in sorted(
-        Question.objects.filter(section__questionnaire=questionnaire), key=lambda q: (q.order_index, str(q.id))
+        Question.objects.filter(section__questionnaire=questionnaire),
+        key=lambda q: (q.order_index, str(q.id)),
     ):
         questions.setdefault(question.section_id, []).append(question)
     rules: dict[Any, list[VisibilityRule]] = {}
@@ -733,7 +766,8 @@ def questionnaire_import(document: Any, *, organization=None, actor=None) -> Que
     questionnaire_id = _canonical_id(document.get("id")) if isinstance(document, dict) else None
     if questionnaire_id is not None and Questionnaire.objects.filter(pk=questionnaire_id).exists():
         problems.insert(
-            0, f"id: questionnaire {questionnaire_id} already exists; export it, or give the document a new id"
+            0,
+            f"id: questionnaire {questionnaire_id} already exists; export it, or give the document a new id",
         )
     if problems:
         raise InterchangeError(problems)
@@ -796,7 +830,9 @@ def questionnaire_import(document: Any, *, organization=None, actor=None) -> Que
                                 question=question,
                                 condition=_canonical_condition(rule_data["condition"]),
                                 action=rule_data["action"],
-                                target_question_ids=[_canonical_id(t) for t in rule_data["target_question_ids"]],
+                                target_question_ids=[
+                                    _canonical_id(t) for t in rule_data["target_question_ids"]
+                                ],
                                 priority=rule_data.get("priority", 0),
                                 is_active=rule_data.get("is_active", True),
                             )
@@ -831,7 +867,9 @@ def structure_from_document(document: dict) -> QuestionnaireStructure:
     """Return the structure of a valid document without touching the database (for dry runs)."""
     sections = []
     rules = []
-    for section_data in sorted(document["sections"], key=lambda s: (s["order_index"], _canonical_id(s["id"]))):
+    for section_data in sorted(
+        document["sections"], key=lambda s: (s["order_index"], _canonical_id(s["id"]))
+    ):
         section_id = _canonical_id(section_data["id"])
         questions = []
         for question_data in sorted(

@@ -1,7 +1,6 @@
-"""Decide which questions of a questionnaire are visible, hidden and required for a set of answers.
+"""Decide which questions are visible, hidden and required for a set of answers (see docs/rules.md).
 
-Pure Python with no Django or database access: views, validation, progress, documents and the admin's
-rule analysis all call this module; nothing else re-implements its semantics (see docs/rules.md).
+Pure Python, no Django or database: views, validation, progress, documents and rule analysis all call it.
 """
 
 from __future__ import annotations
@@ -279,8 +278,9 @@ _KINDS = {
 }
 
 
-def _normal_type(question_type: Any) -> str:
-    return str(question_type).upper()
+def _upper_name(name: Any) -> str:
+    """Return a question type or an action as the enum spells it (also accepts TextChoices members)."""
+    return str(name).upper()
 
 
 # --- Reading condition values -------------------------------------------------------------------
@@ -585,7 +585,7 @@ def evaluate_condition(condition: Any, answers: Mapping[str, Any], question_type
         question_type = question_types.get(field)
         if question_type is None:
             continue
-        question_type = _normal_type(question_type)
+        question_type = _upper_name(question_type)
         kind = _KINDS.get(question_type)
         if kind is not None:
             kinds[field] = kind
@@ -689,11 +689,11 @@ class Engine:
         "_number_reads",
         "_other_reads",
         "_requirement_steps",
-        "_single_reads",
-        "_text_reads",
         "_rules",
+        "_single_reads",
         "_steps",
         "_tagged",
+        "_text_reads",
     )
 
     def __init__(self, questions: Iterable[QuestionSpec], rules: Iterable[RuleSpec]):
@@ -703,7 +703,7 @@ class Engine:
         _refuse_duplicates(ids, "question")
         count = len(ids)
         index = {qid: i for i, qid in enumerate(ids)}
-        types = [_normal_type(q.type) for q in questions]
+        types = [_upper_name(q.type) for q in questions]
         kinds = {qid: _KINDS[t] for qid, t in zip(ids, types, strict=True) if t in _KINDS}
         self._ids = ids
         self._index = index
@@ -726,7 +726,7 @@ class Engine:
         for rule in rules:
             if not rule.is_active:
                 continue
-            action = _normal_type(rule.action)
+            action = _upper_name(rule.action)
             if action not in ACTIONS:
                 continue
             target_ids = rule.target_question_ids

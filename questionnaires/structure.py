@@ -72,6 +72,10 @@ class QuestionData:
     document_mappings: list[dict[str, Any]] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def __hash__(self) -> int:
+        # The JSON columns are unhashable; equal rows always share an id.
+        return hash(self.id)
+
 
 @dataclass(frozen=True)
 class SectionData:
@@ -86,6 +90,9 @@ class SectionData:
     questions: tuple[QuestionData, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def __hash__(self) -> int:
+        return hash(self.id)
+
 
 @dataclass(frozen=True)
 class RuleData:
@@ -98,6 +105,9 @@ class RuleData:
     target_question_ids: tuple[str, ...]
     priority: int = 0
     is_active: bool = True
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,9 @@ class QuestionnaireStructure:
         object.__setattr__(self, "_questions", questions)
         object.__setattr__(self, "_by_id", {question.id: question for question in questions})
         object.__setattr__(self, "_sections_by_id", {section.id: section for section in self.sections})
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
     @property
     def questions(self) -> tuple[QuestionData, ...]:

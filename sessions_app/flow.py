@@ -20,6 +20,8 @@ class StoredAnswer:
     value: Any
     is_valid: bool = True
     errors: tuple[str, ...] = ()
+    response_id: Any = None  # the responses row, when it is stored
+    revision: int = 1
 
 
 @dataclass(frozen=True)

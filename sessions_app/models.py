@@ -79,7 +79,8 @@ class Session(UUIDModel):
         constraints = [choices_check("status", SessionStatus, "sessions_status_valid")]
 
     def __str__(self):
-        return f"{self.user} – {self.questionnaire} ({self.status})"
+        # No related objects here: audit rows and logs call str() inside hot paths.
+        return f"Session {self.pk} ({self.status})"
 
 
 class Response(UUIDModel):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -39,7 +40,7 @@ class SessionIncomplete(Exception):
 
 @dataclass(frozen=True)
 class SaveResult:
-    response: Response | None
+    answer: StoredAnswer | None  # None when the answer was cleared
     result: ValidationResult
     state: FlowState
     previous: FlowState  # before this answer: what the client saw when they answered
@@ -51,11 +52,11 @@ class SaveResult:
 def session_answers(*, session: Session) -> dict[str, StoredAnswer]:
     """Return the session's stored answers, valid or not, keyed by question id (one query)."""
     rows = Response.objects.filter(session=session).values_list(
-        "question_id", "value", "is_valid", "validation_errors"
+        "question_id", "value", "is_valid", "validation_errors", "id", "revision"
     )
     return {
-        str(qid): StoredAnswer(value=value, is_valid=is_valid, errors=tuple(errors or ()))
-        for qid, value, is_valid, errors in rows
+        str(qid): StoredAnswer(value, is_valid, tuple(errors or ()), response_id, revision)
+        for qid, value, is_valid, errors, response_id, revision in rows
     }
 
 
@@ -152,15 +153,17 @@ def response_save(
     else:
         result = validate_answer(question_input(question), data, prefix=prefix)
 
-    response = _store(
-        session=session, question=question, result=result, time_spent_seconds=time_spent_seconds
+    stored = _store(
+        session=session,
+        question=question,
+        existing=answers.get(question.id),
+        result=result,
+        time_spent_seconds=time_spent_seconds,
     )
-    if response is None:
+    if stored is None:
         answers.pop(question.id, None)
     else:
-        answers[question.id] = StoredAnswer(
-            response.value, response.is_valid, tuple(response.validation_errors or ())
-        )
+        answers[question.id] = stored
 
     state = flow_state(
         structure=structure, engine=engine_for(structure), answers=answers, industry=session.industry
@@ -181,46 +184,48 @@ def response_save(
     )
     audit_record(
         actor=actor or session.user,
-        action="response.save" if response is not None else "response.clear",
+        action="response.save" if stored is not None else "response.clear",
         resource=session,
         after={
             "question": question.id,
-            "revision": response.revision if response else None,
+            "revision": stored.revision if stored else None,
             "is_valid": result.is_valid,
         },
     )
-    return SaveResult(response=response, result=result, state=state, previous=before)
+    return SaveResult(answer=stored, result=result, state=state, previous=before)
 
 
-def _store(*, session: Session, question, result: ValidationResult, time_spent_seconds: int | None):
-    existing = Response.objects.filter(session=session, question_id=question.id).first()
+def _store(
+    *, session: Session, question, existing: StoredAnswer | None, result: ValidationResult, time_spent_seconds
+) -> StoredAnswer | None:
+    """Insert, update or delete the responses row; one statement, from what session_answers() read."""
     if result.value is None and result.is_valid:
         # A cleared answer is unanswered: the row goes, so the rules and progress see it as empty.
         if existing is not None:
-            existing.delete()
+            Response.objects.filter(pk=existing.response_id).delete()
         return None
+    value = result.value if result.value is not None else {}
     errors = list(result.errors) or None
     spent = max(0, min(int(time_spent_seconds), 86_400)) if time_spent_seconds is not None else None
     if existing is None:
-        return Response.objects.create(
+        row = Response.objects.create(
             session=session,
             question_id=question.id,
-            value=result.value if result.value is not None else {},
+            value=value,
             is_valid=result.is_valid,
             validation_errors=errors,
             time_spent_seconds=spent,
         )
-    changed = existing.value != result.value or existing.is_valid != result.is_valid
-    if changed:
-        existing.revision += 1
-        existing.answered_at = timezone.now()
-    existing.value = result.value if result.value is not None else {}
-    existing.is_valid = result.is_valid
-    existing.validation_errors = errors
+        return StoredAnswer(value, result.is_valid, tuple(result.errors), row.pk, row.revision)
+    changes = {"value": value, "is_valid": result.is_valid, "validation_errors": errors}
+    revision = existing.revision
+    if existing.value != value or existing.is_valid != result.is_valid:
+        revision += 1
+        changes.update(revision=revision, answered_at=timezone.now())
     if spent is not None:
-        existing.time_spent_seconds = (existing.time_spent_seconds or 0) + spent
-    existing.save()
-    return existing
+        changes["time_spent_seconds"] = Coalesce("time_spent_seconds", 0) + spent
+    Response.objects.filter(pk=existing.response_id).update(**changes)
+    return StoredAnswer(value, result.is_valid, tuple(result.errors), existing.response_id, revision)
 
 
 def _apply_state(session: Session, state: FlowState, *, previous_visible, question_id) -> None:

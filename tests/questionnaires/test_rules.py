@@ -410,7 +410,10 @@ def test_condition_nested_beyond_the_depth_limit_is_false_without_recursion_erro
 def test_condition_fields_lists_every_referenced_question():
     condition = {
         **leaf("a", "eq", 1),
-        "nested": [leaf("b", "contains", "x"), {"logicalOp": "OR", "nested": [leaf("c", "is_empty"), "junk"]}],
+        "nested": [
+            leaf("b", "contains", "x"),
+            {"logicalOp": "OR", "nested": [leaf("c", "is_empty"), "junk"]},
+        ],
     }
     assert condition_fields(condition) == {"a", "b", "c"}
     assert condition_fields(None) == set()
@@ -454,7 +457,9 @@ def test_show_rule_that_holds_shows_its_target():
 
 
 def test_question_targeted_by_show_rules_is_hidden_until_one_holds():
-    result = gated(rule("r1", NO, "SHOW", "target"), rule("r2", leaf("gate", "eq", "maybe"), "SHOW", "target"))
+    result = gated(
+        rule("r1", NO, "SHOW", "target"), rule("r2", leaf("gate", "eq", "maybe"), "SHOW", "target")
+    )
     assert "target" in result.hidden
     assert result.trace["target"].reason == "hidden: no SHOW rule holds"
     assert result.trace["target"].visibility_rule_id is None
@@ -563,7 +568,7 @@ def test_rule_with_an_unknown_action_is_ignored():
 
 
 def test_actions_are_the_four_of_the_schema():
-    assert ACTIONS == {"SHOW", "HIDE", "REQUIRE", "UNREQUIRE"}
+    assert {"SHOW", "HIDE", "REQUIRE", "UNREQUIRE"} == ACTIONS
 
 
 # --- Rule 5: hiding cascades ----------------------------------------------------------------------
@@ -758,7 +763,11 @@ def test_condition_on_an_unknown_question_sees_an_empty_answer():
     result = evaluate(questions, rules, {"ghost": text("x")})
     assert result.visible == {"empty_target", "ne_target"}
     assert result.hidden == {"eq_target"}
-    assert Engine(questions, rules).dependencies() == {"empty_target": set(), "eq_target": set(), "ne_target": set()}
+    assert Engine(questions, rules).dependencies() == {
+        "empty_target": set(),
+        "eq_target": set(),
+        "ne_target": set(),
+    }
 
 
 def test_unknown_targets_are_ignored():
@@ -800,7 +809,9 @@ def test_duplicate_question_ids_are_refused():
 
 def test_duplicate_rule_ids_are_refused():
     with pytest.raises(ValueError, match="duplicate rule id"):
-        Engine([q("gate"), q("target")], [rule("r1", YES, "SHOW", "target"), rule("r1", NO, "HIDE", "target")])
+        Engine(
+            [q("gate"), q("target")], [rule("r1", YES, "SHOW", "target"), rule("r1", NO, "HIDE", "target")]
+        )
 
 
 def industry_questionnaire():

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import demo_accounts_ensure
+from questionnaires.demo import demo_questionnaire_ensure
 
 
 class Command(BaseCommand):
@@ -13,3 +14,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo organization: {organization.name}")
         for login in logins:
             self.stdout.write(f"  {login.role:<9} {login.email:<24} password: {login.password}")
+        self.stdout.write(f"Demo questionnaire: {demo_questionnaire_ensure(organization=organization).name}")

@@ -1,0 +1,185 @@
+"""Benchmark answering a question over HTTP against a bare Django view that renders the same template.
+
+Both run in one process on a real HTTP server (wsgiref, one thread) against the embedded PostgreSQL and
+Redis, in a database of their own (`acqs_bench`, recreated each run). The answer request validates,
+saves, re-evaluates the rules and renders the fragment; the bare view only renders that fragment with a
+context prepared in advance. Requests alternate between the two so that noise on this shared machine
+falls on both. Budget: the answer's median within 1.5x the bare view's.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TARGET_RATIO = 1.5
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _prepare_django():
+    """Point Django at a fresh `acqs_bench` database on the same server, migrated."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["CACHE_KEY_PREFIX"] = "acqs-bench"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from urllib.parse import unquote
+
+    import environ
+    import psycopg
+
+    from config import embedded
+
+    params = environ.Env.db_url_config(embedded.database_url())  # starts the embedded server if needed
+    os.environ["REDIS_URL"] = embedded.redis_url()
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params.get("PASSWORD") or None,
+        host=unquote(params["HOST"]) or None,
+        port=params["PORT"] or None,
+        autocommit=True,
+    ) as conn:
+        conn.execute("DROP DATABASE IF EXISTS acqs_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE acqs_bench")
+    head, _, _ = embedded.database_url().rpartition("/")
+    os.environ["DATABASE_URL"] = f"{head}/acqs_bench"
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.DEBUG = False
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _login_cookie(client_user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(client_user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = client_user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; csrftoken=benchcsrftoken0123456789abcdef01"
+
+
+def _timed(conn, method, path, body, headers) -> float:
+    start = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    elapsed = (time.perf_counter() - start) * 1000.0
+    if response.status not in (200, 422):
+        raise RuntimeError(f"{method} {path} answered {response.status}")
+    return elapsed
+
+
+def main(requests: int = 300, size: int = 200) -> dict:
+    _prepare_django()
+    from django.utils import timezone
+
+    from accounts.models import Organization, User
+    from bench import urls as bench_urls
+    from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
+    from sessions_app import services
+
+    organization = Organization.objects.create(
+        name="Bench", slug="bench", settings={"industry": "technology"}
+    )
+    user = User.objects.create_user("bench@example.com", "bench-password-123", organization=organization)
+    questionnaire = Questionnaire.objects.create(name="Bench", published_at=timezone.now(), estimated_time=30)
+    sections = [
+        Section.objects.create(questionnaire=questionnaire, name=f"S{i}", order_index=i) for i in range(10)
+    ]
+    questions = [
+        Question.objects.create(
+            section=sections[i % 10],
+            text=f"Question {i}",
+            type="NUMBER",
+            order_index=i,
+            validation_rules={"min": 0, "max": 1000},
+        )
+        for i in range(size)
+    ]
+    for i in range(1, size):
+        VisibilityRule.objects.create(
+            question=questions[i - 1],
+            action="SHOW" if i % 3 else "REQUIRE",
+            condition={"field": str(questions[i - 1].id), "operator": "gte", "value": 0},
+            target_question_ids=[questions[i].id],
+        )
+    session = services.session_start(user=user, questionnaire=questionnaire)
+    target = questions[0]
+    bench_urls.prepare_bare_context(session=session, question_id=str(target.id))
+
+    server = make_server("127.0.0.1", 0, _wsgi_app(), handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    cookie = _login_cookie(user)
+    headers = {
+        "Cookie": cookie,
+        "X-CSRFToken": "benchcsrftoken0123456789abcdef01",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "HX-Request": "true",
+        "Connection": "close",
+    }
+    answer_path = f"/sessions/{session.pk}/questions/{target.id}/answer/"
+    bare_path = "/bench/bare/"
+    values = itertools.cycle(range(1, 999))
+    answer_ms, bare_ms = [], []
+    for round_number in range(requests + 20):
+        body = f"q-{target.id}={next(values)}"
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port)
+        a = _timed(conn, "POST", answer_path, body, headers)
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port)
+        b = _timed(conn, "GET", bare_path, None, headers)
+        if round_number >= 20:  # warm-up
+            answer_ms.append(a)
+            bare_ms.append(b)
+    server.shutdown()
+    answer_median, bare_median = statistics.median(answer_ms), statistics.median(bare_ms)
+    return {
+        "questions": size,
+        "requests": requests,
+        "answer_median_ms": answer_median,
+        "bare_median_ms": bare_median,
+        "ratio": answer_median / bare_median,
+        "target_ratio": TARGET_RATIO,
+    }
+
+
+def _wsgi_app():
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def report(result: dict) -> str:
+    verdict = "within" if result["ratio"] <= result["target_ratio"] else "OVER"
+    return (
+        f"Answering a question over HTTP ({result['questions']} questions, {result['requests']} requests each)\n"
+        f"  answer (validate, save, evaluate, render) median {result['answer_median_ms']:.2f} ms\n"
+        f"  bare view rendering the same template       median {result['bare_median_ms']:.2f} ms\n"
+        f"  ratio {result['ratio']:.2f}x  ({verdict} the {result['target_ratio']}x budget)"
+    )
+
+
+if __name__ == "__main__":
+    print(report(main()))
