@@ -732,7 +732,7 @@ class Engine:
             target_ids = rule.target_question_ids
             if isinstance(target_ids, str):
                 target_ids = (target_ids,)
-            targets = sorted({index[t] for t in target_ids or () if t in index})
+            targets = sorted(_positions(index, target_ids or ()))
             if not targets:
                 continue
             priority = _as_priority(rule.priority)
@@ -1038,6 +1038,19 @@ class _Trace(Mapping):
 
     def __repr__(self) -> str:
         return f"<Trace of {len(self)} decisions>"
+
+
+def _positions(index: Mapping[str, int], question_ids: Iterable[Any]) -> set[int]:
+    """Return the positions of the known question ids; anything else is ignored."""
+    found = set()
+    for question_id in question_ids:
+        try:
+            position = index.get(question_id)
+        except TypeError:  # unhashable, so certainly not a question id
+            continue
+        if position is not None:
+            found.add(position)
+    return found
 
 
 def _refuse_duplicates(ids: Iterable[str], what: str) -> None:

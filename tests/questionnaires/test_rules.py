@@ -886,3 +886,15 @@ def test_engine_evaluates_many_answer_sets():
     results = [engine.evaluate({**answers, "q0": text(choice)}) for choice in ("yes", "no", "yes")]
     assert results[0] == results[2]
     assert results[0] != results[1]
+
+
+def test_odd_rule_fields_do_not_crash_compilation():
+    questions = [q("gate"), q("target")]
+    rules = [
+        RuleSpec("r1", "gate", YES, "SHOW", (["target"], None, 7, "target"), priority="high"),
+        RuleSpec("r2", "gate", "not a condition", "HIDE", None),
+        RuleSpec("r3", "gate", YES, "hide", "target", priority=1),
+    ]
+    result = evaluate(questions, rules, {"gate": text("yes")})
+    assert result.hidden == {"target"}
+    assert result.trace["target"].reason == "hidden by rule r3 (priority 1)"
