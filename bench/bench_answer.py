@@ -174,7 +174,8 @@ def _wsgi_app():
 def report(result: dict) -> str:
     verdict = "within" if result["ratio"] <= result["target_ratio"] else "OVER"
     return (
-        f"Answering a question over HTTP ({result['questions']} questions, {result['requests']} requests each)\n"
+        f"Answering a question over HTTP ({result['questions']} questions, "
+        f"{result['requests']} requests each)\n"
         f"  answer (validate, save, evaluate, render) median {result['answer_median_ms']:.2f} ms\n"
         f"  bare view rendering the same template       median {result['bare_median_ms']:.2f} ms\n"
         f"  ratio {result['ratio']:.2f}x  ({verdict} the {result['target_ratio']}x budget)"
