@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from questionnaires.structure import structure_load
 from sessions_app import selectors, services
-from sessions_app.flow import FlowState, StoredAnswer
+from sessions_app.flow import FlowState, StoredAnswer, answer_text
 from sessions_app.models import SessionStatus
 
 UNPROCESSABLE = 422
@@ -45,6 +45,7 @@ def _question_items(state: FlowState, questions, *, errors=None) -> list[dict]:
                 "required": state.is_required(question.id),
                 "visible": state.is_visible(question.id),
                 "field": f"q-{question.id}",
+                "suggestion": answer_text(question, (question.suggested_answer or {}).get("value")),
             }
         )
     return items
