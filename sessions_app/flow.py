@@ -104,13 +104,17 @@ def answer_text(question, value) -> str:
     """Return an answer in the seed's value shape as plain words (option labels, not ids)."""
     if not isinstance(value, dict):
         return "" if value is None else str(value)
-    labels = {str(o.get("id")): str(o.get("label", "")) for o in (question.options or []) if isinstance(o, dict)}
+    labels = {
+        str(o.get("id")): str(o.get("label", "")) for o in (question.options or []) if isinstance(o, dict)
+    }
     if "selectedOptionId" in value:
         return labels.get(str(value["selectedOptionId"]), "")
     if "selectedOptionIds" in value and isinstance(value["selectedOptionIds"], list):
         return ", ".join(labels.get(str(i), "") for i in value["selectedOptionIds"] if str(i) in labels)
     if isinstance(value.get("rows"), dict):
-        rows = {str(r.get("id")): r.get("label", r.get("id")) for r in (question.metadata or {}).get("rows", [])}
+        rows = {
+            str(r.get("id")): r.get("label", r.get("id")) for r in (question.metadata or {}).get("rows", [])
+        }
         return "; ".join(f"{rows.get(k, k)}: {labels.get(str(v), v)}" for k, v in value["rows"].items())
     for key in ("text", "number", "rating", "date", "fileName"):
         if key in value and value[key] is not None:
