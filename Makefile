@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint bench install chromium clean
+.PHONY: run test lint bench bench-load serve install chromium clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: install chromium
 
 bench: install
 	@$(PY) bench/run.py
+
+## 200 simulated clients completing the demo questionnaire against gunicorn (docs/operations.md).
+bench-load: install
+	@$(PY) -m bench.load.run
+
+## Production-style serving: gunicorn, a Celery worker (max tasks per child) and beat; collectstatic first.
+serve: install
+	@$(PY) -m config.ops.serve
 
 clean:
 	rm -rf .data

@@ -1,9 +1,12 @@
-"""Admin for organizations, users and API keys."""
+"""Admin for organizations, users, API keys and MFA recovery codes."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
 
-from accounts.models import ApiKey, Organization, User
+from accounts import gdpr, gdpr_views
+from accounts.models import ApiKey, MfaRecoveryCode, Organization, User
+from accounts.services import mfa_reset
 
 
 @admin.register(Organization)
@@ -25,7 +28,18 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "organization", "is_active", "is_staff", "mfa_enabled", "groups"]
     search_fields = ["email", "profile__name"]
     list_select_related = ["organization"]
-    readonly_fields = ["last_login", "last_login_ip", "failed_login_attempts", "created_at", "updated_at"]
+    # MFA is turned on only by its owner proving a code; here it can only be reset (see the action).
+    readonly_fields = [
+        "mfa_enabled",
+        "last_login",
+        "last_login_ip",
+        "failed_login_attempts",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["reset_mfa", "export_personal_data", "anonymise"]
+    # The change page links to the user's personal data (GDPR export and anonymisation).
+    change_form_template = "accounts/admin/user_change_form.html"
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Profile", {"fields": ["organization", "role", "profile", "preferences", "email_verified"]}),
@@ -48,6 +62,42 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "organization", "role", "password1", "password2"]}),
     ]
 
+    @admin.action(description="Reset two-factor authentication (lost device)")
+    def reset_mfa(self, request, queryset):
+        count = 0
+        for user in queryset.filter(mfa_enabled=True):
+            mfa_reset(user=user, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            f"Two-factor authentication reset for {count} user(s). They can set it up again on their "
+            "account page; administrators must before they next open the admin site.",
+            messages.SUCCESS,
+        )
+
+    def _one_user(self, request, queryset):
+        """Return the one user selected for a GDPR action, or None after saying why not."""
+        users = list(queryset[:2])
+        if len(users) != 1:
+            self.message_user(request, "Select exactly one user for this action.", messages.WARNING)
+            return None
+        return gdpr.user_for_gdpr_admin(actor=request.user, user_id=users[0].pk)
+
+    @admin.action(description="Export personal data (GDPR, JSON download)", permissions=["view"])
+    def export_personal_data(self, request, queryset):
+        user = self._one_user(request, queryset)
+        return gdpr_views.export_response(request=request, user=user) if user is not None else None
+
+    @admin.action(description="Anonymise (GDPR)…", permissions=["change"])
+    def anonymise(self, request, queryset):
+        user = self._one_user(request, queryset)
+        if user is None:
+            return None
+        if user.pk == request.user.pk:
+            self.message_user(request, "You cannot anonymise your own account.", messages.ERROR)
+            return None
+        return redirect("accounts:gdpr_user_anonymise", user_id=user.pk)
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
@@ -56,3 +106,23 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at", "expires_at"]
     list_select_related = ["user"]
     readonly_fields = ["key_prefix", "key_hash", "last_used_at", "created_at", "updated_at"]
+
+
+@admin.register(MfaRecoveryCode)
+class MfaRecoveryCodeAdmin(admin.ModelAdmin):
+    """Read-only: codes exist only as hashes; users replace them, admins reset MFA on the user."""
+
+    list_display = ["user", "created_at", "used_at"]
+    list_filter = ["used_at", "created_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "code_hash", "created_at", "used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,13 +1,21 @@
-"""The demo organization and its accounts, created idempotently by `manage.py seed_demo`."""
+"""The demo organization and its accounts, created idempotently by `manage.py seed_demo`.
+
+The demo admin needs a second factor like every admin. Its TOTP secret is fixed and published in
+docs/accounts.md, so anyone can add it to an authenticator app, or print a current code with
+`manage.py demo_totp`. A published secret is only acceptable on demo data: never on a real account.
+"""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts import selectors, services
 from accounts.models import Organization, User, UserRole
 
 DEMO_ORG_SLUG = "demo"
+DEMO_ADMIN_EMAIL = "admin@demo.example"
+DEMO_ADMIN_TOTP_SECRET = "DEMOADMINTOTPSECRETFORLOCALUSE23"  # base32, documented in docs/accounts.md
 
 
 @dataclass(frozen=True)
@@ -20,7 +28,7 @@ class DemoLogin:
 DEMO_LOGINS = [
     DemoLogin("client", "client@demo.example", "demo-client-password"),
     DemoLogin("reviewer", "reviewer@demo.example", "demo-reviewer-password"),
-    DemoLogin("admin", "admin@demo.example", "demo-admin-password"),
+    DemoLogin("admin", DEMO_ADMIN_EMAIL, "demo-admin-password"),
 ]
 
 
@@ -59,4 +67,7 @@ def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
         user.save()
         if login.role == "reviewer":
             user.groups.add(reviewers)
+        demo_secret_in_place = user.mfa_enabled and selectors.mfa_secret_of(user) == DEMO_ADMIN_TOTP_SECRET
+        if login.role == "admin" and not demo_secret_in_place:
+            services.mfa_activate(user=user, secret=DEMO_ADMIN_TOTP_SECRET, actor=None)
     return organization, DEMO_LOGINS

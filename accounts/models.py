@@ -1,4 +1,4 @@
-"""Organizations, users and API keys (seed 000 §4.1 and §4.5)."""
+"""Organizations, users and API keys (seed 000 §4.1 and §4.5), and MFA recovery codes."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -103,6 +103,8 @@ class User(AbstractBaseUser, PermissionsMixin, TimestampedModel):
     # preferences: { notifications, theme, accessibility }
     mfa_enabled = models.BooleanField(default=False, db_default=False)
     mfa_secret = models.CharField(max_length=255, null=True, blank=True)
+    # The last TOTP time step used: a code is accepted once (RFC 6238 §5.2), even if Redis is down.
+    mfa_last_used_step = models.BigIntegerField(null=True, blank=True, editable=False)
     last_login_ip = models.GenericIPAddressField(null=True, blank=True)
     failed_login_attempts = models.IntegerField(default=0, db_default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
@@ -172,3 +174,27 @@ class ApiKey(UUIDModel):
 
     def __str__(self):
         return f"{self.name} ({self.key_prefix}…)"
+
+
+class MfaRecoveryCode(UUIDModel):
+    """One single-use recovery code for TOTP MFA, kept only as a SHA-256 hash (codes carry 80 random bits)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="mfa_recovery_codes", db_index=False
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "mfa_recovery_codes"
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["user"], name="idx_mfa_recovery_codes_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="mfa_recovery_codes_user_hash_unique")
+        ]
+        verbose_name = "MFA recovery code"
+
+    def __str__(self):
+        state = f"used {self.used_at:%Y-%m-%d %H:%M}" if self.used_at else "unused"
+        return f"Recovery code for {self.user} ({state})"

@@ -2,15 +2,14 @@
 
 import uuid
 
-from django.utils import timezone
-
 _AUDITLOG_VERBS = {0: "create", 1: "update", 2: "delete", 3: "access"}
 
 
 def complete_entry(entry) -> None:
-    """Derive action, resource_type, resource_id and the {before, after} shape from auditlog's fields."""
-    if entry.timestamp is None:
-        entry.timestamp = timezone.now()
+    """Derive action, resource_type, resource_id and the {before, after} shape from auditlog's fields.
+
+    The timestamp is left alone: when it is empty, the chain sets it under its lock (audit/chain.py).
+    """
     if entry.content_type_id and not entry.resource_type:
         entry.resource_type = f"{entry.content_type.app_label}.{entry.content_type.model}"
     if not entry.event and entry.action is not None:

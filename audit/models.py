@@ -4,13 +4,18 @@ One table holds both kinds of entry: the field-level history that django-auditlo
 registered models (this is its AUDITLOG_LOGENTRY_MODEL), and the domain events that services
 record with `audit.services.audit_record()`. The table is range-partitioned by month on created_at
 (see audit/partitions.py); the partitioning is created in the migration because Django cannot.
+
+Rows are append-only (a trigger refuses UPDATE and DELETE) and hash-chained: `save()` links each new
+row to the last one under a lock and signs it (audit/chain.py). See docs/audit.md.
 """
 
 import uuid
 
 from auditlog.models import AbstractLogEntry
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+
+from audit.chain import chain_append
 
 
 class AuditLog(AbstractLogEntry):
@@ -48,6 +53,11 @@ class AuditLog(AbstractLogEntry):
     object_id = models.BigIntegerField(null=True, blank=True)
     object_repr = models.TextField(blank=True, default="")
 
+    # The hash chain: filled by chain_append() when the row is inserted, never by callers.
+    chain_seq = models.BigIntegerField(editable=False)
+    previous_signature = models.CharField(max_length=64, blank=True, editable=False)
+    signature = models.CharField(max_length=64, editable=False)
+
     class Meta(AbstractLogEntry.Meta):
         db_table = "audit_logs"
         indexes = [
@@ -55,9 +65,13 @@ class AuditLog(AbstractLogEntry):
             models.Index(fields=["event"], name="idx_audit_logs_action"),
             models.Index(fields=["resource_type", "resource_id"], name="idx_audit_logs_resource"),
             models.Index(fields=["timestamp"], name="idx_audit_logs_created"),
+            models.Index(fields=["chain_seq"], name="idx_audit_logs_chain_seq"),
         ]
         verbose_name = "audit log entry"
         verbose_name_plural = "audit log"
+
+    def __str__(self):
+        return f"{self.event} on {self.resource_type}" + (f" {self.resource_id}" if self.resource_id else "")
 
     @property
     def changes_dict(self):
@@ -68,5 +82,21 @@ class AuditLog(AbstractLogEntry):
     def save(self, *args, **kwargs):
         from audit.entries import complete_entry
 
+        if not self._state.adding:
+            # An existing row: the UPDATE this issues is refused by the database, as it should be.
+            return super().save(*args, **kwargs)
         complete_entry(self)
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+
+    def _save_table(
+        self, raw=False, cls=None, force_insert=False, force_update=False, using=None, update_fields=None
+    ):
+        # Linked and signed here rather than in save(): django-auditlog fills the actor and the IP
+        # address in a pre_save receiver, which runs between the two. `raw` is loaddata, which keeps
+        # the chain columns it was given.
+        if self._state.adding and not raw:
+            chain_append(self, using=using)
+        return super()._save_table(raw, cls, force_insert, force_update, using, update_fields)

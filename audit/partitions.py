@@ -1,6 +1,8 @@
 """Monthly range partitions of audit_logs: created ahead of time, never by hand.
 
 Called from the migration, after every `migrate` (post_migrate), and daily by a Celery beat task.
+Each partition gets the TRUNCATE guard of the append-only trail (statement triggers are not cloned
+from the parent, unlike the row trigger that refuses UPDATE and DELETE).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 
@@ -33,6 +35,21 @@ def partition_ddl(start: dt.date) -> str:
     )
 
 
+def partition_truncate_guard_ddl(start: dt.date) -> str:
+    """Add the TRUNCATE guard to a partition once the guard exists (migration 0002) and it lacks it."""
+    name = partition_name(start)  # built from a date: nothing from outside reaches this SQL
+    return (
+        "DO $$ BEGIN "  # noqa: S608
+        "IF to_regprocedure('audit_logs_refuse_truncate()') IS NOT NULL AND NOT EXISTS ("
+        f"SELECT 1 FROM pg_trigger WHERE tgrelid = '{name}'::regclass "
+        "AND tgname = 'audit_logs_refuse_truncate'"
+        ") THEN "
+        f"CREATE TRIGGER audit_logs_refuse_truncate BEFORE TRUNCATE ON {name} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_logs_refuse_truncate(); "
+        "END IF; END $$"
+    )
+
+
 def audit_partitions_ensure(
     *, today: dt.date | None = None, months_ahead: int | None = None, cursor=None
 ) -> list[str]:
@@ -40,13 +57,17 @@ def audit_partitions_ensure(
     today = today or timezone.now().date()
     months_ahead = settings.AUDIT_PARTITION_MONTHS_AHEAD if months_ahead is None else months_ahead
     starts = [add_months(month_start(today), offset) for offset in range(months_ahead + 1)]
+    statements = [
+        ddl for start in starts for ddl in (partition_ddl(start), partition_truncate_guard_ddl(start))
+    ]
     if cursor is None:
-        with connection.cursor() as own_cursor:
-            for start in starts:
-                own_cursor.execute(partition_ddl(start))
+        # DDL needs the table's owner: the application's own role may not create partitions.
+        with connections[settings.MAINTENANCE_DATABASE].cursor() as own_cursor:
+            for statement in statements:
+                own_cursor.execute(statement)
     else:
-        for start in starts:
-            cursor.execute(partition_ddl(start))
+        for statement in statements:
+            cursor.execute(statement)
     return [partition_name(start) for start in starts]
 
 

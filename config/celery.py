@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -11,6 +11,14 @@ app = Celery("acqs")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+@signals.task_prerun.connect
+def _tasks_act_for_every_organization(**kwargs):
+    from config.tenancy import task_scope_system
+
+    task_scope_system()
+
+
 app.conf.beat_schedule = {
     "audit-partitions-ahead": {
         "task": "audit.tasks.audit_partitions_ensure",
@@ -18,4 +26,12 @@ app.conf.beat_schedule = {
     },
     "sessions-expire": {"task": "sessions_app.tasks.sessions_expire", "schedule": crontab(minute="*/15")},
     "sessions-abandon": {"task": "sessions_app.tasks.sessions_abandon", "schedule": crontab(minute=20)},
+    "documents-resume-stalled": {
+        "task": "documents.tasks.documents_resume_stalled",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Operations (config/tasks.py), at night UTC, one after the other.
+    "backup-daily": {"task": "config.tasks.backup_daily", "schedule": crontab(minute=0, hour=2)},
+    "retention-daily": {"task": "config.tasks.retention_run", "schedule": crontab(minute=30, hour=3)},
+    "maintenance-vacuum": {"task": "config.tasks.maintenance_vacuum", "schedule": crontab(minute=30, hour=4)},
 }

@@ -66,6 +66,23 @@ def _embedded_postgres_url() -> str:
 
 _keep_alive: list = []
 
+APP_ROLE = "acqs_app"
+
+
+def app_database_url() -> str:
+    """Return the URL the web process and workers use: DATABASE_APP_URL, else the app role.
+
+    Migrations run as the tables' owner (DATABASE_URL); the application runs as `acqs_app`, which row-
+    level security restricts (config/migrations/0001_row_level_security.py). With a configured
+    DATABASE_URL and no DATABASE_APP_URL, the configured URL is used as it is.
+    """
+    configured = os.environ.get("DATABASE_APP_URL")
+    if configured:
+        return configured
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    return database_url().replace("postgres://postgres@", f"postgres://{APP_ROLE}@", 1)
+
 
 # --------------------------------------------------------------------- Redis
 

@@ -19,6 +19,7 @@ HOST, PORT = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
 
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    app_url = embedded.app_database_url()  # before DATABASE_URL is set below, which it reads
     os.environ["DATABASE_URL"] = embedded.database_url()
     os.environ["REDIS_URL"] = embedded.redis_url()
     os.environ["CELERY_BROKER_URL"] = embedded.celery_broker_url()
@@ -28,6 +29,10 @@ def main() -> int:
         if subprocess.run(manage + step, cwd=embedded.BASE_DIR).returncode != 0:
             print(f"`manage.py {' '.join(step)}` failed; stopping.", file=sys.stderr)
             return 1
+    # Migrations ran as the owner; the web server and workers run as the application's role, and
+    # keep the owner's connection for maintenance only (audit partitions, VACUUM, backups).
+    os.environ["DATABASE_OWNER_URL"] = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = app_url
 
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     children = {

@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config import embedded
+from config.tenancy import reset_pooled_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -47,22 +48,30 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
     "auditlog",
     "accounts",
     "questionnaires",
     "sessions_app",
     "documents",
     "audit",
+    "config",
 ]
 
 MIDDLEWARE = [
+    "config.health_views.HealthEndpointsMiddleware",  # first: probes skip host checks, sessions, tenancy
+    "config.ops.routers.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.RequestContextMiddleware",
+    "config.tenancy.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.AdminMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
@@ -91,32 +100,69 @@ DATABASES = {"default": env.db_url_config(embedded.database_url())}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 # A unix-socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = not env.bool("DATABASE_POOL", default=True)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = not env.bool("DATABASE_POOL", default=not TESTING)
 # Django's built-in psycopg pool (seed 000 §9.3: pooled connections); PgBouncer can sit in front.
 DATABASES["default"].setdefault("OPTIONS", {})
-if env.bool("DATABASE_POOL", default=True):
+# Off in tests: a pool keeps idle connections open, and the test database could not be dropped.
+if env.bool("DATABASE_POOL", default=not TESTING):
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=1),
         "max_size": env.int("DATABASE_POOL_MAX", default=20),
         "timeout": 10,
+        "reset": reset_pooled_connection,
     }
 if TESTING:
     # One test database per run, so that two runs on one server (two checkouts, a run beside
     # `make run`) never collide; pytest-django drops it at the end.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+# The tables' owner, for maintenance that the application's role may not do (creating and detaching
+# audit partitions, VACUUM, backups). Unset, maintenance uses the default connection.
+if env("DATABASE_OWNER_URL", default=""):
+    DATABASES["owner"] = env.db_url_config(env("DATABASE_OWNER_URL"))
+    DATABASES["owner"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASES["owner"]["HOST"] = unquote(DATABASES["owner"].get("HOST", ""))
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
+MAINTENANCE_DATABASE = "owner" if "owner" in DATABASES else "default"
+
+# Read replicas (docs/operations.md): reporting and list reads marked for them; everything else primary.
+DATABASE_ROUTERS = ["config.ops.routers.ReplicaRouter"]
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    _replica["ENGINE"] = "django.db.backends.postgresql"
+    _replica["HOST"] = unquote(_replica.get("HOST", ""))
+    _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})}
+    _replica["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5)
+REPLICA_PIN_SECONDS = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ----------------------------------------------------------------- Redis: cache and Celery
 
 REDIS_URL = embedded.redis_url()
+# A Redis outage turns cache calls into misses (logged once), never into errors: pages fall back to the
+# database (config/ops/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "config.ops.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="acqs-test" if TESTING else "acqs"),
-        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "IGNORE_EXCEPTIONS": True,
+            # Fail fast in production; the suite runs a loaded machine, where a busy Redis is not a dead one.
+            "SOCKET_CONNECT_TIMEOUT": 2 if TESTING else 0.5,
+            "SOCKET_TIMEOUT": 5 if TESTING else 1,
+            "RETRY_AFTER": 5,
+        },
     }
 }
+# User sessions in Redis, backed by the database (seed 000 §9.2: 24 hours; logout deletes both).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = 24 * 60 * 60
 
 CELERY_BROKER_URL = embedded.celery_broker_url()
 CELERY_RESULT_BACKEND = None
@@ -126,13 +172,49 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(embedded.DATA_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task held by a killed worker comes back after this long (above the longest retry delay and time limit).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+# Each test run generates documents on a queue of its own, so runs sharing a Redis never take each
+# other's tasks.
+DOCUMENTS_QUEUE = env("DOCUMENTS_QUEUE", default=f"documents-test-{os.getpid()}" if TESTING else "celery")
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_MAX_TASKS_PER_CHILD", default=100)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# ----------------------------------------------------------------- REST API
+
+# Every API view also sets these itself (config/api.py): the defaults here serve anything else DRF renders.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Adaptive Client Questionnaires API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
 
 # ----------------------------------------------------------------- Auth
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Lockout, throttling, MFA and idle sessions (docs/accounts.md)
+LOGIN_LOCKOUT_THRESHOLD = env.int("LOGIN_LOCKOUT_THRESHOLD", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=50)
+LOGIN_IP_FAILURE_MINUTES = env.int("LOGIN_IP_FAILURE_MINUTES", default=15)
+PASSWORD_RESET_IP_LIMIT = env.int("PASSWORD_RESET_IP_LIMIT", default=10)
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+# Encrypts users.mfa_secret; unset, the key is derived from SECRET_KEY. Set a dedicated one in production.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+FIELD_ENCRYPTION_KEY_FALLBACKS = env.list("FIELD_ENCRYPTION_KEY_FALLBACKS", default=[])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -153,6 +235,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # ----------------------------------------------------------------- Audit
 
+# Signs the hash chain of audit_logs (docs/audit.md); empty: SECRET_KEY. Changing it breaks verification
+# of the existing chain, so production sets its own and keeps it.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditLog"
 # audit_logs replaces django-auditlog's own table; its migrations would create that table anyway.
 MIGRATION_MODULES = {"auditlog": None}
@@ -173,14 +258,31 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
     AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=300)
     DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed names served by whitenoise in production; plain names in development and tests.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
+BACKUP_BUCKET = env("BACKUP_BUCKET", default="")
+if BACKUP_BUCKET:
+    STORAGES["backups"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": BACKUP_BUCKET, "file_overwrite": True, "default_acl": None},
+    }
+else:
+    STORAGES["backups"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("BACKUP_ROOT", default=str(embedded.DATA_DIR / "backups"))},
+    }
 
 # ----------------------------------------------------------------- E-mail
 
@@ -214,11 +316,23 @@ USE_TZ = True
 
 # ----------------------------------------------------------------- Logging
 
+LOG_FORMAT = env("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.ops.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "pgserver": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

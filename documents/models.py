@@ -60,6 +60,32 @@ class DocumentFormat(models.TextChoices):
     DOCX = "DOCX", "Word (DOCX)"
 
 
+# The status machine of DESIGN.md, enforced here and nowhere else. Generation ends by moving a
+# document from GENERATED to PENDING_REVIEW; a FAILED document goes back to PENDING when retried.
+# Regenerating a REJECTED document creates the next version as a new row, so REJECTED is final for
+# its row and keeps the record of what was rejected and why.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    DocumentStatus.PENDING: frozenset({DocumentStatus.GENERATING}),
+    DocumentStatus.GENERATING: frozenset({DocumentStatus.GENERATED, DocumentStatus.FAILED}),
+    DocumentStatus.GENERATED: frozenset({DocumentStatus.PENDING_REVIEW}),
+    DocumentStatus.PENDING_REVIEW: frozenset({DocumentStatus.APPROVED, DocumentStatus.REJECTED}),
+    DocumentStatus.APPROVED: frozenset(),
+    DocumentStatus.REJECTED: frozenset(),
+    DocumentStatus.FAILED: frozenset({DocumentStatus.PENDING}),
+}
+
+
+class IllegalTransition(Exception):
+    """A document was asked to move to a status its current status does not lead to."""
+
+    def __init__(self, current: str, target: str):
+        super().__init__(
+            f"This document is {DocumentStatus(current).label.lower()}: "
+            f"it cannot become {DocumentStatus(target).label.lower()}."
+        )
+        self.current, self.target = current, target
+
+
 class Document(TimestampedModel):
     session = models.ForeignKey(
         "sessions_app.Session", on_delete=models.CASCADE, related_name="documents", db_index=False
@@ -113,7 +139,40 @@ class Document(TimestampedModel):
         constraints = [
             choices_check("status", DocumentStatus, "documents_status_valid"),
             choices_check("format", DocumentFormat, "documents_format_valid"),
+            # One row per document, format and version: a completion or a regeneration that runs
+            # twice cannot create a second copy.
+            models.UniqueConstraint(
+                fields=["session", "document_type", "format", "version"],
+                name="documents_session_type_format_version_unique",
+            ),
         ]
 
     def __str__(self):
         return f"{self.document_type} v{self.version} ({self.format}, {self.status})"
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())
+
+    def transition_to(self, status: str) -> tuple[str, str]:
+        """Move to ``status`` in memory and return (before, after); raise IllegalTransition if not allowed.
+
+        The caller saves the row and records the audit entry in the same transaction.
+        """
+        if not self.can_transition_to(status):
+            raise IllegalTransition(self.status, status)
+        before, self.status = self.status, DocumentStatus(status)
+        return before, self.status
+
+    @property
+    def extension(self) -> str:
+        return "pdf" if self.format == DocumentFormat.PDF else "docx"
+
+    @property
+    def content_type(self) -> str:
+        if self.format == DocumentFormat.PDF:
+            return "application/pdf"
+        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.storage_url)

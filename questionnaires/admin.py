@@ -1,58 +1,911 @@
-"""Admin for questionnaires, sections, questions and rules (plain; authoring tools build on it)."""
+"""Authoring in Django admin: questionnaires, sections, questions and rules, with analysis and versions.
 
-from django.contrib import admin
+A questionnaire's page shows its sections (sortable), an outline of every question with its rules in
+words, and the analysis of the rule graph. A published version is read-only: "New version" copies it
+into a draft. Publishing, previews, the engine panel, import, export, clones and history are views of
+their own here; every write goes through questionnaires.services. See docs/authoring.md.
+"""
 
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+
+from auditlog.mixins import AuditlogHistoryAdminMixin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
+
+from questionnaires import selectors, services
+from questionnaires.analysis import describe_rule, questionnaire_analyse
+from questionnaires.forms import (
+    AuthoringContext,
+    CloneForm,
+    ImportForm,
+    PreviewForm,
+    QuestionForm,
+    QuestionInlineForm,
+    QuestionnaireForm,
+    SectionInlineForm,
+    VisibilityRuleForm,
+)
+from questionnaires.interchange import InterchangeError, questionnaire_export
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
+from questionnaires.structure import structure_load
+from sessions_app.flow import question_input
+from sessions_app.validation import parse_form, validate_value
+
+AUTHORING_MEDIA = forms.Media(
+    js=["questionnaires/authoring.js"], css={"all": ["questionnaires/authoring.css"]}
+)
+
+# The seed's index expression, written exactly as idx_questions_text_search so that PostgreSQL uses it.
+SEARCH_SQL = (
+    "to_tsvector('english', text || ' ' || COALESCE(help_text, '')) @@ websearch_to_tsquery('english', %s)"
+)
+
+
+def _questionnaire_of(obj) -> Questionnaire | None:
+    if isinstance(obj, Questionnaire):
+        return obj
+    if isinstance(obj, Section):
+        return obj.questionnaire
+    if isinstance(obj, Question):
+        return obj.section.questionnaire
+    if isinstance(obj, VisibilityRule):
+        return obj.question.section.questionnaire
+    return None
+
+
+def _is_published(obj) -> bool:
+    questionnaire = _questionnaire_of(obj)
+    return questionnaire is not None and questionnaire.published_at is not None
+
+
+class _AuthoringAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    """What the four authoring admins share: read-only once published, previews out of the way."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _is_published(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _is_published(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Preview sessions point at questions and sections (PROTECT); they are throwaway, so they go
+        # before anything of a draft is deleted rather than block the deletion.
+        for questionnaire in {q.pk: q for q in map(_questionnaire_of, objs) if q is not None}.values():
+            if questionnaire.published_at is None:
+                services.preview_sessions_discard(questionnaire=questionnaire, actor=request.user)
+        return super().get_deleted_objects(objs, request)
+
+    def _discard_previews_before_deletions(self, request, obj) -> None:
+        questionnaire = _questionnaire_of(obj)
+        deleting = any(key.endswith("-DELETE") and value for key, value in request.POST.items())
+        if questionnaire is not None and questionnaire.published_at is None and deleting:
+            services.preview_sessions_discard(questionnaire=questionnaire, actor=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                self._discard_previews_before_deletions(request, obj)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _banner(self, obj) -> dict:
+        questionnaire = _questionnaire_of(obj)
+        if questionnaire is None:
+            return {}
+        return {
+            "authoring_questionnaire": questionnaire,
+            "questionnaire_url": reverse(
+                "admin:questionnaires_questionnaire_change", args=[questionnaire.pk]
+            ),
+        }
+
+
+# --- Questionnaires --------------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(published_at__isnull=True)
+        if self.value() == "published":
+            return queryset.filter(published_at__isnull=False)
+        return queryset
 
 
 class SectionInline(admin.TabularInline):
     model = Section
-    fields = ["order_index", "name", "icon", "estimated_time"]
+    form = SectionInlineForm
+    fields = ["order_index", "name", "description", "icon", "estimated_time", "questions_link"]
+    readonly_fields = ["questions_link"]
     extra = 0
+    classes = ["sortable-inline"]
+
+    @admin.display(description="questions")
+    def questions_link(self, section):
+        if not section.pk:
+            return "—"
+        url = reverse("admin:questionnaires_section_change", args=[section.pk])
+        count = section.questions.count()
+        return format_html('<a href="{}">{} question{} ›</a>', url, count, "" if count == 1 else "s")
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
-    list_display = ["name", "version", "industry", "organization", "is_active", "is_default", "published_at"]
-    list_filter = ["is_active", "is_default", "industry", "organization"]
+class QuestionnaireAdmin(_AuthoringAdmin):
+    form = QuestionnaireForm
+    change_form_template = "admin/questionnaires/questionnaire/change_form.html"
+    change_list_template = "admin/questionnaires/questionnaire/change_list.html"
+    list_display = [
+        "name",
+        "version",
+        "status",
+        "industry",
+        "organization",
+        "is_default",
+        "is_active",
+        "sessions",
+        "in_progress",
+        "published_at",
+    ]
+    list_filter = [StatusFilter, "is_active", "is_default", "industry", "organization"]
     search_fields = ["name", "description", "industry"]
-    readonly_fields = ["lineage_id", "created_at", "updated_at"]
+    list_select_related = ["organization"]
+    readonly_fields = [
+        "version",
+        "status",
+        "published_at",
+        "lineage_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "industry", "organization", "estimated_time"]}),
+        ("Availability", {"fields": ["status", "version", "is_active", "is_default", "published_at"]}),
+        (
+            "More",
+            {
+                "classes": ["collapse"],
+                "fields": ["metadata", "lineage_id", "created_by", "created_at", "updated_at"],
+            },
+        ),
+    ]
     inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return selectors.questionnaires_with_usage(super().get_queryset(request))
+
+    @admin.display(description="status", ordering="published_at")
+    def status(self, questionnaire):
+        if questionnaire.published_at is None:
+            return "Draft"
+        return "Published" if questionnaire.is_active else "Published (inactive)"
+
+    @admin.display(description="sessions", ordering="session_count")
+    def sessions(self, questionnaire):
+        return getattr(questionnaire, "session_count", None)
+
+    @admin.display(description="in progress", ordering="in_progress_count")
+    def in_progress(self, questionnaire):
+        return getattr(questionnaire, "in_progress_count", None)
+
+    @property
+    def media(self):
+        return super().media + AUTHORING_MEDIA
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # Custom views -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        def view(function, name):
+            return self.admin_site.admin_view(function), f"questionnaires_questionnaire_{name}"
+
+        routes = [
+            ("import/", self.import_view, "import"),
+            ("<uuid:object_id>/publish/", self.publish_view, "publish"),
+            ("<uuid:object_id>/new-version/", self.new_version_view, "new_version"),
+            ("<uuid:object_id>/clone/", self.clone_view, "clone"),
+            ("<uuid:object_id>/export/", self.export_view, "export"),
+            ("<uuid:object_id>/preview/", self.preview_view, "preview"),
+            ("<uuid:object_id>/preview/end/", self.preview_end_view, "preview_end"),
+            ("<uuid:object_id>/engine/", self.engine_view, "engine"),
+            ("<uuid:object_id>/history/", self.history_view_full, "history_full"),
+            ("<uuid:object_id>/reorder/", self.reorder_view, "reorder"),
+            ("<uuid:object_id>/make-default/", self.make_default_view, "make_default"),
+            ("<uuid:object_id>/availability/", self.availability_view, "availability"),
+        ]
+        urls = []
+        for route, function, name in routes:
+            wrapped, full_name = view(function, name)
+            urls.append(path(route, wrapped, name=full_name))
+        return urls + super().get_urls()
+
+    def _get(self, request, object_id) -> Questionnaire:
+        questionnaire = self.get_object(request, str(object_id))
+        if questionnaire is None:
+            raise Http404("No such questionnaire.")
+        if not self.has_view_permission(request, questionnaire):
+            raise PermissionDenied
+        return questionnaire
+
+    def _require_authoring(self, request) -> None:
+        # Model-level: a published questionnaire is not "changeable", yet it can get a new version.
+        if not (self.has_add_permission(request) and super().has_change_permission(request)):
+            raise PermissionDenied
+
+    def _context(self, request, questionnaire, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": questionnaire,
+            "questionnaire": questionnaire,
+            "has_view_permission": True,
+            "media": self.media,
+            **extra,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        questionnaire = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if questionnaire is not None:
+            extra.update(self._page_context(request, questionnaire))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _page_context(self, request, questionnaire) -> dict:
+        analysis = questionnaire_analyse(questionnaire)
+        structure = structure_load(questionnaire.pk)
+        owned = defaultdict(list)
+        targeting = defaultdict(list)
+        for rule in structure.rules:
+            owned[rule.question_id].append(rule)
+            for target in rule.target_question_ids:
+                targeting[target].append(rule)
+        outline = []
+        for section in structure.sections:
+            outline.append(
+                {
+                    "section": section,
+                    "change_url": reverse("admin:questionnaires_section_change", args=[section.id]),
+                    "add_url": reverse("admin:questionnaires_question_add") + f"?section={section.id}",
+                    "questions": [
+                        {
+                            "question": question,
+                            "change_url": reverse("admin:questionnaires_question_change", args=[question.id]),
+                            "rules": [describe_rule(r, structure) for r in owned[question.id]],
+                            "visibility": [
+                                describe_rule(r, structure)
+                                for r in targeting[question.id]
+                                if r.question_id != question.id
+                            ],
+                            "findings": analysis.for_question(question.id),
+                            "never_visible": question.id in analysis.never_visible,
+                        }
+                        for question in section.questions
+                    ],
+                }
+            )
+        return {
+            "analysis": analysis,
+            "outline": outline,
+            "versions": selectors.questionnaire_versions(questionnaire=questionnaire),
+            "lineage_draft": selectors.questionnaire_draft(questionnaire=questionnaire),
+            "preview_session": selectors.preview_session_for(questionnaire=questionnaire, user=request.user),
+            "preview_form": PreviewForm(initial={"industry": questionnaire.industry or ""}),
+            "can_reorder": questionnaire.published_at is None and super().has_change_permission(request),
+        }
+
+    def publish_view(self, request, object_id):
+        questionnaire = self._get(request, object_id)
+        self._require_authoring(request)
+        if questionnaire.published_at is not None:
+            self.message_user(request, "This version is already published.", messages.WARNING)
+            return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
+        status = 200
+        if request.method == "POST":
+            try:
+                services.questionnaire_publish(questionnaire=questionnaire, actor=request.user)
+            except services.PublishRefused:
+                status = 409
+            except services.AuthoringError as refused:
+                self.message_user(request, " ".join(refused.messages), messages.ERROR)
+                status = 409
+            else:
+                self.message_user(
+                    request,
+                    f'"{questionnaire.name}" v{questionnaire.version} is published: '
+                    "new sessions start on it.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
+        diff = services.questionnaire_diff(questionnaire=questionnaire)
+        context = self._context(
+            request,
+            questionnaire,
+            title=f"Publish {questionnaire}",
+            analysis=questionnaire_analyse(questionnaire),
+            diff=diff,
+            affected=selectors.sessions_in_progress_on_other_versions(questionnaire=questionnaire),
+            replaced_default=(
+                selectors.questionnaire_default_for(industry=questionnaire.industry, exclude=questionnaire)
+                if questionnaire.is_default
+                else None
+            ),
+        )
+        return TemplateResponse(
+            request, "admin/questionnaires/questionnaire/publish.html", context, status=status
+        )
+
+    def _post_only(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return None
+
+    def new_version_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        self._require_authoring(request)
+        try:
+            draft = services.questionnaire_new_version(questionnaire=questionnaire, actor=request.user)
+        except services.DraftExists as exists:
+            self.message_user(request, str(exists), messages.WARNING)
+            return redirect("admin:questionnaires_questionnaire_change", exists.draft.pk)
+        self.message_user(
+            request,
+            f"Version {draft.version} is a draft copy of version {questionnaire.version}: "
+            "edit it, then publish it.",
+        )
+        return redirect("admin:questionnaires_questionnaire_change", draft.pk)
+
+    def clone_view(self, request, object_id):
+        questionnaire = self._get(request, object_id)
+        self._require_authoring(request)
+        form = CloneForm(request.POST or None, initial={"name": f"{questionnaire.name} (copy)"})
+        if request.method == "POST" and form.is_valid():
+            clone = services.questionnaire_clone(
+                questionnaire=questionnaire, actor=request.user, name=form.cleaned_data["name"]
+            )
+            self.message_user(
+                request, f'"{clone.name}" is a new questionnaire, a draft copy of {questionnaire}.'
+            )
+            return redirect("admin:questionnaires_questionnaire_change", clone.pk)
+        context = self._context(request, questionnaire, title=f"Clone {questionnaire}", form=form)
+        return TemplateResponse(request, "admin/questionnaires/questionnaire/clone.html", context)
+
+    def export_view(self, request, object_id):
+        questionnaire = self._get(request, object_id)
+        document = questionnaire_export(questionnaire)
+        response = HttpResponse(
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n", content_type="application/json"
+        )
+        name = f"{slugify(questionnaire.name) or 'questionnaire'}-v{questionnaire.version}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def import_view(self, request):
+        self._require_authoring(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems = []
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imported = services.questionnaire_import_upload(
+                    content=upload.read(),
+                    file_name=upload.name,
+                    actor=request.user,
+                    organization=form.cleaned_data["organization"],
+                )
+            except InterchangeError as invalid:
+                problems = invalid.problems
+                status = 422
+            else:
+                self.message_user(
+                    request, f'Imported "{imported.name}" v{imported.version}.', messages.SUCCESS
+                )
+                return redirect("admin:questionnaires_questionnaire_change", imported.pk)
+        elif request.method == "POST":
+            status = 422
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a questionnaire",
+            "form": form,
+            "problems": problems,
+        }
+        return TemplateResponse(
+            request, "admin/questionnaires/questionnaire/import.html", context, status=status
+        )
+
+    def preview_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        if not request.user.is_staff:
+            raise PermissionDenied
+        form = PreviewForm(request.POST)
+        industry = form.cleaned_data["industry"] if form.is_valid() else None
+        session = services.questionnaire_preview_start(
+            questionnaire=questionnaire, user=request.user, industry=industry
+        )
+        return redirect("sessions_app:resume", session_id=session.pk)
+
+    def preview_end_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        ended = services.questionnaire_preview_end(questionnaire=questionnaire, user=request.user)
+        if ended:
+            self.message_user(request, "The preview has ended; its answers are deleted.")
+        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
+
+    def engine_view(self, request, object_id):
+        """What does the engine decide: pick answers, see the visible and required sets and the trace."""
+        questionnaire = self._get(request, object_id)
+        structure = structure_load(questionnaire.pk)
+        engine = structure.engine()
+        data = request.GET
+        answers, rows = {}, []
+        for question in structure.questions:
+            prefix = f"q-{question.id}"
+            value, errors = None, ()
+            if question.type == "FILE_UPLOAD":
+                if data.get(prefix):
+                    value = {
+                        "fileUrl": "/engine-panel",
+                        "fileName": "file",
+                        "fileSize": 1,
+                        "mimeType": "application/pdf",
+                    }
+            else:
+                parsed = parse_form(question_input(question), data, prefix=prefix)
+                if parsed is not None:
+                    result = validate_value(question_input(question), parsed)
+                    value, errors = (result.value, ()) if result.is_valid else (None, result.errors)
+            if value is not None:
+                answers[question.id] = value
+            rows.append({"question": question, "field": prefix, "value": value or {}, "errors": errors})
+        industry = (data.get("industry") or "").strip()[:100] or None
+        evaluation = engine.evaluate(answers, industry=industry)
+        rules = {rule.id: rule for rule in structure.rules}
+
+        def rule_words(rule_id):
+            return describe_rule(rules[rule_id], structure) if rule_id in rules else None
+
+        for row in rows:
+            decision = evaluation.trace[row["question"].id]
+            row.update(
+                visible=decision.visible,
+                required=decision.required,
+                dormant=row["question"].id in evaluation.dormant,
+                reason=decision.reason,
+                visibility_rule=rule_words(decision.visibility_rule_id),
+                requirement_rule=rule_words(decision.requirement_rule_id),
+                selected=set((row["value"] or {}).get("selectedOptionIds") or []),
+                matrix=[
+                    {
+                        "id": r.get("id"),
+                        "label": r.get("label", r.get("id")),
+                        "chosen": (row["value"].get("rows") or {}).get(r.get("id")),
+                    }
+                    for r in (row["question"].metadata or {}).get("rows", [])
+                    if isinstance(r, dict)
+                ],
+            )
+        by_id = {q.id: q for q in structure.questions}
+        context = self._context(
+            request,
+            questionnaire,
+            title=f"What does the engine decide? {questionnaire}",
+            rows=rows,
+            industry=industry or "",
+            visible=[by_id[i] for i in structure_order(structure, evaluation.visible)],
+            required=[by_id[i] for i in structure_order(structure, evaluation.required)],
+            hidden_count=len(evaluation.hidden),
+        )
+        return TemplateResponse(request, "admin/questionnaires/questionnaire/engine.html", context)
+
+    def history_view_full(self, request, object_id):
+        """Every field-level change of the questionnaire, its sections, questions and rules."""
+        questionnaire = self._get(request, object_id)
+        entries = selectors.questionnaire_history(questionnaire=questionnaire)
+        page = Paginator(entries, 50).get_page(request.GET.get("p"))
+        context = self._context(request, questionnaire, title=f"History of {questionnaire}", page=page)
+        return TemplateResponse(request, "admin/questionnaires/history.html", context)
+
+    def reorder_view(self, request, object_id):
+        """Save a new order of sections or questions (the outline's drag and drop), as JSON."""
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        if not super().has_change_permission(request):
+            raise PermissionDenied
+        try:
+            payload = json.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"ok": False, "error": "The order is not valid JSON."}, status=400)
+        if not isinstance(payload, dict):
+            return JsonResponse({"ok": False, "error": "The order must be a JSON object."}, status=400)
+        try:
+            if isinstance(payload.get("sections"), list):
+                services.sections_reorder(
+                    questionnaire=questionnaire,
+                    section_ids=[str(s) for s in payload["sections"]],
+                    actor=request.user,
+                )
+            if isinstance(payload.get("questions"), dict):
+                order = {
+                    str(section): [str(q) for q in items]
+                    for section, items in payload["questions"].items()
+                    if isinstance(items, list)
+                }
+                services.questions_reorder(questionnaire=questionnaire, order=order, actor=request.user)
+        except services.AuthoringError as refused:
+            return JsonResponse({"ok": False, "error": " ".join(refused.messages)}, status=409)
+        except (ValueError, TypeError):
+            return JsonResponse(
+                {"ok": False, "error": "The order names unknown sections or questions."}, status=400
+            )
+        return JsonResponse({"ok": True})
+
+    def make_default_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        self._require_authoring(request)
+        try:
+            services.questionnaire_make_default(questionnaire=questionnaire, actor=request.user)
+        except services.AuthoringError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"{questionnaire} is now the default for its industry.", messages.SUCCESS
+            )
+        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
+
+    def availability_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        self._require_authoring(request)
+        active = request.POST.get("active") == "1"
+        services.questionnaire_set_active(questionnaire=questionnaire, active=active, actor=request.user)
+        self.message_user(
+            request,
+            f"{questionnaire} is {'open to' if active else 'closed to'} new sessions.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
+
+
+def structure_order(structure, ids) -> list[str]:
+    return [q.id for q in structure.questions if q.id in ids]
+
+
+# --- Sections ------------------------------------------------------------------------------------
 
 
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["order_index", "text", "type", "is_required"]
+    form = QuestionInlineForm
+    fields = ["order_index", "text", "type", "is_required", "details"]
+    readonly_fields = ["details"]
     extra = 0
+    classes = ["sortable-inline"]
+
+    @admin.display(description="options and rules")
+    def details(self, question):
+        if not question.pk:
+            return "—"
+        url = reverse("admin:questionnaires_question_change", args=[question.pk])
+        rules = question.visibility_rules.count()
+        return format_html('<a href="{}">edit ({} rule{}) ›</a>', url, rules, "" if rules == 1 else "s")
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(_AuthoringAdmin):
+    change_form_template = "admin/questionnaires/authoring_change_form.html"
     list_display = ["name", "questionnaire", "order_index"]
     list_filter = ["questionnaire"]
     search_fields = ["name", "description"]
     list_select_related = ["questionnaire"]
+    fields = ["questionnaire", "name", "description", "order_index", "icon", "estimated_time", "metadata"]
     inlines = [QuestionInline]
+
+    @property
+    def media(self):
+        return super().media + AUTHORING_MEDIA
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire":
+            kwargs["queryset"] = Questionnaire.objects.filter(published_at__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["questionnaire"] if obj is not None else []
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        questionnaire_id = initial.get("questionnaire")
+        if questionnaire_id and "order_index" not in initial:
+            last = (
+                Section.objects.filter(questionnaire_id=_uuid_or_none(questionnaire_id))
+                .order_by("-order_index")
+                .first()
+            )
+            initial["order_index"] = (last.order_index + 1) if last else 1
+        return initial
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        obj = self.get_object(request, object_id) if object_id else None
+        if obj is not None:
+            extra.update(self._banner(obj))
+            extra["add_question_url"] = reverse("admin:questionnaires_question_add") + f"?section={obj.pk}"
+        return super().changeform_view(request, object_id, form_url, extra)
+
+    def response_change(self, request, obj):
+        if "_continue" not in request.POST and "_addanother" not in request.POST:
+            return redirect("admin:questionnaires_questionnaire_change", obj.questionnaire_id)
+        return super().response_change(request, obj)
+
+
+# --- Questions ---------------------------------------------------------------------------------------
+
+
+class IndustryTagFilter(admin.SimpleListFilter):
+    """The industry tags questions carry, as found in the data."""
+
+    title = "industry tag"
+    parameter_name = "industry_tag"
+
+    def lookups(self, request, model_admin):
+        return [(tag, tag) for tag in selectors.industry_tags_in_use()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(industry_tags__contains=[self.value()])
+        return queryset
 
 
 class VisibilityRuleInline(admin.StackedInline):
     model = VisibilityRule
+    form = VisibilityRuleForm
     fields = ["action", "condition", "target_question_ids", "priority", "is_active"]
-    extra = 0
+    extra = 1
+    classes = ["rule-inline"]
+    verbose_name = "visibility rule"
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if _is_published(obj) or (obj is not None and obj.visibility_rules.exists()) else 1
+
+    def get_fields(self, request, obj=None):
+        if _is_published(obj):  # read-only: the rule in words rather than its JSON and ids
+            return ["rule", "action", "priority", "is_active"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rule"] if _is_published(obj) else []
+
+    @admin.display(description="rule")
+    def rule(self, rule):
+        structure = structure_load(rule.question.section.questionnaire_id)
+        found = next((r for r in structure.rules if r.id == str(rule.pk)), None)
+        return describe_rule(found, structure) if found else str(rule)
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["text", "type", "section", "order_index", "is_required"]
-    list_filter = ["type", "is_required", "section__questionnaire"]
-    search_fields = ["text", "help_text"]
+class QuestionAdmin(_AuthoringAdmin):
+    form = QuestionForm
+    change_form_template = "admin/questionnaires/question/change_form.html"
+    list_display = ["text", "type", "questionnaire", "section", "order_index", "is_required"]
+    list_filter = ["type", IndustryTagFilter, "is_required", "section__questionnaire"]
+    search_fields = ["text"]  # full-text search: see get_search_results
+    search_help_text = (
+        'Words from the text or the help text (PostgreSQL full-text search; "quotes", OR and -word work).'
+    )
     list_select_related = ["section", "section__questionnaire"]
     inlines = [VisibilityRuleInline]
+    fieldsets = [
+        (None, {"fields": ["section", "text", "type", "order_index", "is_required"]}),
+        ("Options", {"fields": ["options"]}),
+        ("Help", {"classes": ["collapse"], "fields": ["help_text", "explanation", "placeholder"]}),
+        (
+            "Validation and answers",
+            {"fields": ["validation_rules", "default_value", "suggested_answer"]},
+        ),
+        ("More", {"classes": ["collapse"], "fields": ["industry_tags", "document_mappings", "metadata"]}),
+    ]
+
+    @property
+    def media(self):
+        return super().media + AUTHORING_MEDIA
+
+    @admin.display(description="questionnaire", ordering="section__questionnaire__name")
+    def questionnaire(self, question):
+        return question.section.questionnaire
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search the text and help text with PostgreSQL full-text search (idx_questions_text_search)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # The term is a bound parameter; only the fixed expression is SQL.
+        matches = RawSQL(SEARCH_SQL, [term], output_field=BooleanField())  # noqa: S611
+        found = queryset.filter(matches)
+        try:
+            as_id = uuid.UUID(term)
+        except ValueError:
+            return found, False
+        return queryset.filter(Q(pk=as_id) | Q(matches)), False
+
+    def get_inlines(self, request, obj):
+        # Rules pick their targets among the questionnaire's questions: this one must exist first.
+        return self.inlines if obj is not None else []
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        section_id = _uuid_or_none(initial.get("section"))
+        if section_id and "order_index" not in initial:
+            last = Question.objects.filter(section_id=section_id).order_by("-order_index").first()
+            initial["order_index"] = (last.order_index + 1) if last else 1
+        return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, VisibilityRuleInline) and obj is not None:
+            kwargs["form_kwargs"] = {
+                "authoring": AuthoringContext(obj.section.questionnaire),
+                "owner": obj,
+            }
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        obj = self.get_object(request, object_id) if object_id else None
+        if obj is not None:
+            extra.update(self._banner(obj))
+            authoring = AuthoringContext(obj.section.questionnaire)
+            extra["authoring_data"] = authoring.builder_data(owner=str(obj.pk))
+            analysis = questionnaire_analyse(obj.section.questionnaire)
+            extra["question_findings"] = analysis.for_question(str(obj.pk))
+            extra["targeted_by"] = [
+                describe_rule(rule, authoring.structure)
+                for rule in authoring.structure.rules
+                if str(obj.pk) in rule.target_question_ids and rule.question_id != str(obj.pk)
+            ]
+        return super().changeform_view(request, object_id, form_url, extra)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if (
+            "_continue" not in request.POST
+            and "_addanother" not in request.POST
+            and "_popup" not in request.POST
+        ):
+            self.message_user(request, f'Added "{obj.text}".', messages.SUCCESS)
+            return redirect("admin:questionnaires_questionnaire_change", obj.section.questionnaire_id)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if (
+            "_continue" not in request.POST
+            and "_addanother" not in request.POST
+            and "_popup" not in request.POST
+        ):
+            self.message_user(request, f'Saved "{obj.text}".', messages.SUCCESS)
+            return redirect("admin:questionnaires_questionnaire_change", obj.section.questionnaire_id)
+        return super().response_change(request, obj)
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Visibility rules ------------------------------------------------------------------------------
 
 
 @admin.register(VisibilityRule)
-class VisibilityRuleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "question", "action", "priority", "is_active"]
-    list_filter = ["action", "is_active"]
+class VisibilityRuleAdmin(_AuthoringAdmin):
+    form = VisibilityRuleForm
+    change_form_template = "admin/questionnaires/question/change_form.html"
+    list_display = ["summary", "question", "action", "priority", "is_active"]
+    list_filter = ["action", "is_active", "question__section__questionnaire"]
     search_fields = ["question__text"]
-    list_select_related = ["question"]
+    list_select_related = ["question", "question__section", "question__section__questionnaire"]
+    readonly_fields = ["question"]
+    fields = ["question", "action", "condition", "target_question_ids", "priority", "is_active"]
+
+    @property
+    def media(self):
+        return super().media + AUTHORING_MEDIA
+
+    @admin.display(description="rule")
+    def summary(self, rule):
+        try:
+            structure = structure_load(rule.question.section.questionnaire_id)
+            found = {r.id: r for r in structure.rules}.get(str(rule.pk))
+        except Questionnaire.DoesNotExist:
+            found = None
+        return describe_rule(found, structure) if found else str(rule)
+
+    def has_add_permission(self, request):
+        return False  # rules are added from their question's page, where the pickers know the questionnaire
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        authoring = AuthoringContext(obj.question.section.questionnaire)
+
+        class RuleForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, authoring=authoring, owner=obj.question, **kw)
+
+        return RuleForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        obj = self.get_object(request, object_id) if object_id else None
+        if obj is not None:
+            extra.update(self._banner(obj))
+            extra["authoring_data"] = AuthoringContext(obj.question.section.questionnaire).builder_data(
+                owner=str(obj.question_id)
+            )
+        return super().changeform_view(request, object_id, form_url, extra)

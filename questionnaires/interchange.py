@@ -423,7 +423,7 @@ def _question_problems(parts: _Parts) -> list[str]:
 _EMPTINESS = frozenset({"is_empty", "is_not_empty"})
 _ORDERED = frozenset({"eq", "ne", "gt", "lt", "gte", "lte", "in", "not_in"}) | _EMPTINESS
 _MATCHED = frozenset({"eq", "ne", "in", "not_in", "contains", "not_contains"}) | _EMPTINESS
-_OPERATORS_BY_TYPE = {
+OPERATORS_BY_TYPE = {
     "TEXT": _MATCHED,
     "TEXTAREA": _MATCHED,
     "EMAIL": _MATCHED,
@@ -475,7 +475,7 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
     operator = node.get("operator")
     if question_type is None or not isinstance(operator, str):
         return []
-    allowed = _OPERATORS_BY_TYPE[question_type]
+    allowed = OPERATORS_BY_TYPE[question_type]
     if operator not in allowed:
         return [
             f"{path}.operator: {operator!r} cannot compare the {question_type} question {_quoted(question)}; "
@@ -840,7 +840,12 @@ def questionnaire_import(document: Any, *, organization=None, actor=None) -> Que
             Section.objects.bulk_create(sections)
             Question.objects.bulk_create(questions)
             VisibilityRule.objects.bulk_create(rules)
-    except IntegrityError:
+    except IntegrityError as clash:
+        constraint = getattr(getattr(clash.__cause__, "diag", None), "constraint_name", "") or ""
+        if constraint == "idx_questionnaires_default_industry":
+            raise InterchangeError(
+                ["is_default: another published questionnaire is already the default for this industry"]
+            ) from None
         # Validation found the ids free; another import took one in the meantime.
         raise InterchangeError(
             ["an id of this document was taken by another import while this one ran; try again"]

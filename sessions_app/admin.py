@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from sessions_app.models import Response, Session
+from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
 
 
 class ResponseInline(admin.TabularInline):
@@ -30,3 +30,28 @@ class ResponseAdmin(admin.ModelAdmin):
     search_fields = ["session__user__email", "question__text"]
     list_select_related = ["session__user", "question"]
     raw_id_fields = ["session", "question"]
+
+
+class ReadOnlyArchiveAdmin(admin.ModelAdmin):
+    """Archived rows are kept as they were: they can be read, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SessionArchive)
+class SessionArchiveAdmin(ReadOnlyArchiveAdmin):
+    list_display = ["id", "user", "questionnaire", "status", "completed_at", "archived_at"]
+    list_filter = ["status"]
+    search_fields = ["id", "user__email"]
+    list_select_related = ["user", "questionnaire"]
+
+
+@admin.register(ResponseArchive)
+class ResponseArchiveAdmin(ReadOnlyArchiveAdmin):
+    list_display = ["id", "session", "question", "revision", "answered_at", "archived_at"]
+    search_fields = ["id", "session__id"]
+    list_select_related = ["session", "question"]

@@ -115,3 +115,7 @@ class Response(UUIDModel):
 
     def __str__(self):
         return f"Answer to {self.question_id} (rev {self.revision})"
+
+
+# The archive tables (seed 000 §10) live in their own module; importing them here registers them.
+from sessions_app.archive_models import ResponseArchive, SessionArchive  # noqa: E402, F401

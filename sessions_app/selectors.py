@@ -29,8 +29,18 @@ def questionnaire_for_client(*, user, questionnaire_id) -> Questionnaire:
     )
 
 
+# An admin's preview of a questionnaire (questionnaires.services.questionnaire_preview_start) is a
+# session of their own, flagged in its metadata; it is never listed or resumed as a real session.
+PREVIEW = Q(metadata__contains={"preview": True})
+
+
 def sessions_for_client(*, user):
-    return Session.objects.filter(user=user).select_related("questionnaire").order_by("-last_activity_at")
+    return (
+        Session.objects.filter(user=user)
+        .exclude(PREVIEW)
+        .select_related("questionnaire")
+        .order_by("-last_activity_at")
+    )
 
 
 def session_for_client(*, user, session_id) -> Session:
@@ -39,6 +49,8 @@ def session_for_client(*, user, session_id) -> Session:
 
 
 def session_in_progress_for(*, user, questionnaire) -> Session | None:
-    return Session.objects.filter(
-        user=user, questionnaire=questionnaire, status=SessionStatus.IN_PROGRESS
-    ).first()
+    return (
+        Session.objects.filter(user=user, questionnaire=questionnaire, status=SessionStatus.IN_PROGRESS)
+        .exclude(PREVIEW)
+        .first()
+    )

@@ -20,6 +20,7 @@ from sessions_app.models import Response, Session, SessionStatus
 from sessions_app.validation import ValidationResult, check_upload, validate_answer, validate_value
 
 BRANCH_HISTORY_LIMIT = 50
+FROM_FORM = object()  # response_save()'s default: read the answer from the form data
 
 
 class SessionClosed(Exception):
@@ -75,19 +76,29 @@ def session_flow(*, session: Session, answers: dict[str, StoredAnswer] | None = 
 
 @transaction.atomic
 def session_start(
-    *, user, questionnaire, industry: str | None = None, metadata: dict | None = None
+    *,
+    user,
+    questionnaire,
+    industry: str | None = None,
+    metadata: dict | None = None,
+    preview: bool = False,
 ) -> Session:
-    """Start a session pinned to this questionnaire version, at its first section."""
+    """Start a session pinned to this questionnaire version, at its first section.
+
+    ``preview`` starts an admin's preview (questionnaires.services.questionnaire_preview_start),
+    drafts included: flagged in its metadata, it lives a day and never produces documents.
+    """
     if industry is None:
         industry = user.organization.industry if user.organization_id else ""
     now = timezone.now()
+    lifetime = dt.timedelta(days=1) if preview else dt.timedelta(days=settings.SESSION_LIFETIME_DAYS)
     session = Session(
         user=user,
         questionnaire=questionnaire,
         questionnaire_version=questionnaire.version,
         industry=industry or None,
-        metadata=metadata or {},
-        expires_at=now + dt.timedelta(days=settings.SESSION_LIFETIME_DAYS),
+        metadata={**(metadata or {}), "preview": True} if preview else (metadata or {}),
+        expires_at=now + lifetime,
         started_at=now,
         last_activity_at=now,
     )
@@ -125,12 +136,15 @@ def response_save(
     question_id: str,
     data,
     files=None,
+    value=FROM_FORM,
     time_spent_seconds: int | None = None,
     actor=None,
     prefix: str | None = None,
 ) -> SaveResult:
     """Validate and store one answer, re-evaluate the rules and update the session's progress.
 
+    The answer is read from the form ``data`` and ``files``, unless ``value`` gives it already in its
+    §5.3 shape (the REST API's input; ``None`` clears the answer), which ``validate_value`` checks.
     An invalid answer is stored too (is_valid false, with its errors), so nothing the client typed is
     lost; it counts as unanswered for the rules and for progress.
     """
@@ -148,7 +162,9 @@ def response_save(
         raise QuestionUnavailable("This question is not part of the questionnaire right now.")
 
     prefix = prefix or f"q-{question.id}"
-    if question.type == "FILE_UPLOAD":
+    if value is not FROM_FORM:
+        result = validate_value(question_input(question), value)
+    elif question.type == "FILE_UPLOAD":
         result = _file_answer(session=session, question=question, files=files, data=data, prefix=prefix)
     else:
         result = validate_answer(question_input(question), data, prefix=prefix)
@@ -315,8 +331,9 @@ def session_complete(*, session: Session, actor=None) -> Session:
         before={"status": SessionStatus.IN_PROGRESS},
         after={"status": SessionStatus.COMPLETED, "answered": state.progress["answered"]},
     )
-    for hook in _completion_hooks:
-        hook(session=session, state=state)
+    if not (session.metadata or {}).get("preview"):  # an admin's preview produces no documents
+        for hook in _completion_hooks:
+            hook(session=session, state=state)
     return session
 
 
@@ -348,6 +365,8 @@ def _close_sessions(queryset, *, status: str, action: str) -> int:
 def sessions_expire(*, now: dt.datetime | None = None) -> int:
     """Mark sessions past their expires_at as EXPIRED; return how many."""
     now = now or timezone.now()
+    # Admins' previews are deleted, not kept as EXPIRED, once their day is over.
+    Session.objects.filter(metadata__contains={"preview": True}, expires_at__lte=now).delete()
     due = Session.objects.filter(status=SessionStatus.IN_PROGRESS, expires_at__lte=now)
     return _close_sessions(due, status=SessionStatus.EXPIRED, action="session.expire")
 

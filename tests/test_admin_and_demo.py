@@ -11,10 +11,11 @@ from django.urls import reverse
 from accounts.demo import DEMO_LOGINS
 from accounts.models import Organization, User
 from tests.accounts.factories import ApiKeyFactory
+from tests.accounts.helpers import login_with_mfa
 from tests.audit.factories import AuditLogFactory
 from tests.documents.factories import DocumentFactory
 from tests.questionnaires.factories import VisibilityRuleFactory
-from tests.sessions_app.factories import ResponseFactory
+from tests.sessions_app.factories import ResponseArchiveFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +32,7 @@ def test_every_model_of_ours_is_in_the_admin():
 @pytest.fixture
 def populated(admin_user):
     ResponseFactory()
+    ResponseArchiveFactory()
     VisibilityRuleFactory()
     DocumentFactory()
     ApiKeyFactory()
@@ -39,7 +41,7 @@ def populated(admin_user):
 
 @pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.label)
 def test_admin_changelist_search_and_change_pages_work(client, admin_user, populated, model):
-    client.force_login(admin_user)
+    login_with_mfa(client, admin_user)
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert client.get(changelist).status_code == 200
@@ -51,7 +53,7 @@ def test_admin_changelist_search_and_change_pages_work(client, admin_user, popul
 
 
 def test_admin_can_edit_an_organization(client, admin_user, org_b):
-    client.force_login(admin_user)
+    login_with_mfa(client, admin_user)
     url = reverse("admin:accounts_organization_change", args=[org_b.pk])
     response = client.post(
         url, {"name": "Borealis Renamed", "slug": "borealis", "settings": "{}", "subscription": "{}"}
@@ -62,7 +64,7 @@ def test_admin_can_edit_an_organization(client, admin_user, org_b):
 
 
 def test_the_audit_log_cannot_be_edited_in_admin(client, admin_user, populated):
-    client.force_login(admin_user)
+    login_with_mfa(client, admin_user)
     entry = apps.get_model("audit", "AuditLog").objects.first()
     url = reverse("admin:audit_auditlog_change", args=[entry.pk])
     assert client.post(url, {"event": "changed"}).status_code == 403

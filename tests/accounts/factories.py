@@ -1,9 +1,12 @@
 import factory
 from django.contrib.auth.models import Group
 
-from accounts.models import ApiKey, Organization, User, UserRole
+from accounts import mfa
+from accounts.models import ApiKey, MfaRecoveryCode, Organization, User, UserRole
 
 PASSWORD = "correct-horse-battery-staple"
+# The TOTP secret that test users get when they enrol with mfa_activate(); pyotp.TOTP(it).now() is a code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -52,3 +55,15 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
     key_prefix = factory.Sequence(lambda n: f"acq{n:05d}")
     key_hash = factory.Faker("sha256")
     scopes = factory.LazyFunction(lambda: ["questionnaires:read"])
+
+
+class MfaRecoveryCodeFactory(factory.django.DjangoModelFactory):
+    """A recovery code row; pass `code` to choose the code in clear (only its hash is stored)."""
+
+    class Meta:
+        model = MfaRecoveryCode
+        exclude = ["code"]
+
+    user = factory.SubFactory(UserFactory)
+    code = factory.LazyFunction(lambda: mfa.recovery_codes_new(1)[0])
+    code_hash = factory.LazyAttribute(lambda o: mfa.recovery_code_hash(o.code))

@@ -12,7 +12,10 @@ class DocumentTypeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Document type {n}")
     slug = factory.Sequence(lambda n: f"document-type-{n}")
     category = DocumentCategory.CTO
-    template_path = "documents/cto/generic.html"
+    template_path = "documents/pdf/cto.html"
+    metadata = factory.LazyFunction(
+        lambda: {"summary": "A document for tests.", "sections": [{"title": "Overview"}]}
+    )
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

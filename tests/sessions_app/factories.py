@@ -1,6 +1,10 @@
-import factory
+import datetime as dt
+import uuid
 
-from sessions_app.models import Response, Session
+import factory
+from django.utils import timezone
+
+from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
 from tests.accounts.factories import UserFactory
 from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
 
@@ -24,3 +28,30 @@ class ResponseFactory(factory.django.DjangoModelFactory):
         QuestionFactory, section__questionnaire=factory.SelfAttribute("...session.questionnaire")
     )
     value = factory.LazyFunction(lambda: {"text": "An answer"})
+
+
+class SessionArchiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionArchive
+
+    id = factory.LazyFunction(uuid.uuid4)
+    user = factory.SubFactory(UserFactory)
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    questionnaire_version = 1
+    status = "COMPLETED"
+    completed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=800))
+    archived_at = factory.LazyFunction(timezone.now)
+
+
+class ResponseArchiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponseArchive
+
+    id = factory.LazyFunction(uuid.uuid4)
+    session = factory.SubFactory(SessionArchiveFactory)
+    question = factory.SubFactory(
+        QuestionFactory, section__questionnaire=factory.SelfAttribute("...session.questionnaire")
+    )
+    value = factory.LazyFunction(lambda: {"text": "An archived answer"})
+    revision = 1
+    archived_at = factory.LazyFunction(timezone.now)

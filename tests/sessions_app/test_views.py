@@ -217,11 +217,12 @@ def test_showing_a_section_and_saving_an_answer_take_a_fixed_number_of_queries(
     session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
     client.force_login(client_a)
     client.get(section_url(session, flow.first))  # the structure is now in Redis and process memory
-    # auth session, user, the client's session, its responses
-    with django_assert_num_queries(4):
+    # user, the client's session, its responses (the auth session comes from Redis)
+    with django_assert_num_queries(3):
         assert client.get(section_url(session, flow.second)).status_code == 200
-    # auth session, user, the client's session; then in one transaction: lock the session, read the
-    # responses, insert the answer, update the session's progress, write the audit row
+    # user, the client's session; then in one transaction: lock the session, read the responses,
+    # insert the answer, update the session's progress, lock and read the audit chain's end, write
+    # the audit row
     with django_assert_num_queries(10):
         response = client.post(answer_url(session, flow.team_size), {f"q-{flow.team_size.id}": "4"})
         assert response.status_code == 200

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import demo_accounts_ensure
+from accounts import mfa
+from accounts.demo import DEMO_ADMIN_TOTP_SECRET, demo_accounts_ensure
 from questionnaires.demo import demo_questionnaire_ensure
 
 
@@ -14,4 +15,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo organization: {organization.name}")
         for login in logins:
             self.stdout.write(f"  {login.role:<9} {login.email:<24} password: {login.password}")
+            if login.role == "admin":
+                secret = mfa.totp_secret_grouped(DEMO_ADMIN_TOTP_SECRET)
+                self.stdout.write(f"  {'':<34} two-factor secret: {secret}")
+                self.stdout.write(
+                    f"  {'':<34} (add it to an authenticator app, or run"
+                    " `.venv/bin/python manage.py demo_totp` for a current code)"
+                )
         self.stdout.write(f"Demo questionnaire: {demo_questionnaire_ensure(organization=organization).name}")

@@ -1,0 +1,257 @@
+"""Benchmark document generation: throughput of one worker, pipeline cost per PDF, worker memory.
+
+Runs against the embedded PostgreSQL and Redis, in a database of its own (`acqs_bench_documents`,
+recreated each run), with files in a temporary folder:
+
+1. Pipeline against WeasyPrint, in this process: the full generation service for a PDF (lock, status
+   changes and audit rows, the answers turned into content, the template, WeasyPrint, the storage
+   write) against WeasyPrint alone rendering the very HTML the pipeline rendered. The two alternate
+   so that noise on a shared machine falls on both. Budget: the pipeline's median within 1.3x.
+2. One real Celery worker process (solo pool) generating 208 documents of the demo questionnaire
+   (13 versions of its 8 types, PDF and DOCX): documents per minute, and the worker's resident memory
+   after 10 and after 200 documents. Budget: memory flat, the second within 1.3x of the first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PIPELINE_TARGET = 1.3
+MEMORY_TARGET = 1.3
+DATABASE = "acqs_bench_documents"
+QUEUE = f"acqs-bench-documents-{os.getpid()}"
+WARM_UP = 4
+
+
+def _prepare_django(media_root: str) -> str:
+    """Point Django at a fresh bench database on the same server, migrated; return its URL."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["CACHE_KEY_PREFIX"] = "acqs-bench-documents"
+    os.environ["MEDIA_ROOT"] = media_root
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from urllib.parse import unquote
+
+    import environ
+    import psycopg
+
+    from config import embedded
+
+    params = environ.Env.db_url_config(embedded.database_url())  # starts the embedded server if needed
+    os.environ["REDIS_URL"] = embedded.redis_url()
+    os.environ["CELERY_BROKER_URL"] = embedded.celery_broker_url()
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params.get("PASSWORD") or None,
+        host=unquote(params["HOST"]) or None,
+        port=params["PORT"] or None,
+        autocommit=True,
+    ) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DATABASE}")
+    head, _, _ = embedded.database_url().rpartition("/")
+    os.environ["DATABASE_URL"] = f"{head}/{DATABASE}"
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DOCUMENTS_QUEUE = QUEUE
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return os.environ["DATABASE_URL"]
+
+
+def _completed_demo_session():
+    from accounts.models import Organization, User
+    from tests.documents.builders import complete_demo_session
+
+    organization = Organization.objects.create(name="Bench Advisory", slug="bench")
+    client = User.objects.create_user("client@bench.example", "bench-password-123", organization=organization)
+    return complete_demo_session(user=client, organization=organization)
+
+
+def _more_versions(session, versions: range) -> list:
+    """Add versions of every document of the session, PENDING, as regenerations would."""
+    from documents.models import Document, DocumentStatus
+
+    first = list(Document.objects.filter(session=session, version=1))
+    rows = [
+        Document(
+            session=session,
+            document_type=document.document_type,
+            format=document.format,
+            version=version,
+            status=DocumentStatus.PENDING,
+            generation_metadata={"errors": []},
+        )
+        for version in versions
+        for document in first
+    ]
+    return Document.objects.bulk_create(rows)
+
+
+def _pipeline_against_weasyprint(session, rounds: int) -> dict:
+    """Time the generation service for PDFs against WeasyPrint alone on the same HTML."""
+    import weasyprint
+
+    from documents import selectors, services
+    from documents.fetcher import BASE_URL, url_fetcher
+    from documents.models import Document, DocumentFormat
+    from documents.pdf import font_config, html_render
+
+    wanted = rounds + WARM_UP
+    pdfs = list(Document.objects.filter(session=session, version=1, format=DocumentFormat.PDF))
+    extra_versions = -(-(wanted - len(pdfs)) // len(pdfs))  # ceiling division
+    pdfs += _more_versions(session, range(100, 100 + extra_versions))
+    pdfs = [document for document in pdfs if document.format == DocumentFormat.PDF][:wanted]
+
+    pipeline_ms, direct_ms = [], []
+    for index, document in enumerate(pdfs):
+        document = Document.objects.select_related("document_type", "session").get(pk=document.pk)
+        content = selectors.document_content_for(document=document)
+        html = html_render(
+            template_name=document.document_type.template_path,
+            context={
+                "content": content,
+                "cover": services._cover(document, document.session),
+                "document": document,
+            },
+        )
+        # Alternate which runs first, so that noise on a shared machine falls on both alike.
+        for which in ("pipeline", "direct") if index % 2 else ("direct", "pipeline"):
+            start = time.perf_counter()
+            if which == "pipeline":
+                services.document_generate(document_id=document.pk)
+                pipeline = (time.perf_counter() - start) * 1000
+            else:
+                # The same WeasyPrint call the pipeline makes, with the same (shared) font configuration.
+                weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).write_pdf(
+                    font_config=font_config()
+                )
+                direct = (time.perf_counter() - start) * 1000
+        if index >= WARM_UP:  # fonts, template and structure caches
+            pipeline_ms.append(pipeline)
+            direct_ms.append(direct)
+    pipeline_median, direct_median = statistics.median(pipeline_ms), statistics.median(direct_ms)
+    return {
+        "pdfs": len(pipeline_ms),
+        "pipeline_median_ms": pipeline_median,
+        "weasyprint_median_ms": direct_median,
+        "pipeline_ratio": pipeline_median / direct_median,
+    }
+
+
+def _rss(pid: int) -> int:
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss
+
+
+def _worker_run(session, database_url: str, media_root: str, log_path: Path) -> dict:
+    """Generate 208 documents in one real worker; measure throughput and memory."""
+    from django.conf import settings
+
+    from documents import services
+    from documents.models import Document, DocumentStatus
+
+    documents = list(Document.objects.filter(session=session, version=1)) + _more_versions(
+        session, range(2, 14)
+    )
+    ids = [document.pk for document in documents]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "MEDIA_ROOT": media_root,
+        "LOG_LEVEL": "WARNING",
+        # As in production: with DEBUG on, Django keeps the last 9,000 queries of each connection.
+        "DEBUG": "false",
+    }
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues", QUEUE]
+            + ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            time.sleep(1.0)
+            started = time.perf_counter()
+            services.documents_enqueue(ids)
+            memory, done = {}, 0
+            deadline = time.monotonic() + 1800
+            while done < len(ids):
+                if worker.poll() is not None:
+                    raise RuntimeError(f"The worker exited; see {log_path}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"The worker did not finish in time; see {log_path}")
+                done = Document.objects.filter(pk__in=ids, status=DocumentStatus.PENDING_REVIEW).count()
+                for mark in (10, 50, 100, 150, 200):
+                    if done >= mark and mark not in memory:
+                        memory[mark] = (_rss(worker.pid), done)
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - started
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+    return {
+        "documents": len(ids),
+        "seconds": elapsed,
+        "per_minute": len(ids) / elapsed * 60,
+        "rss_10_mb": memory[10][0] / 2**20,
+        "rss_200_mb": memory[200][0] / 2**20,
+        "memory_ratio": memory[200][0] / memory[10][0],
+        "rss_mb": {mark: round(rss / 2**20, 1) for mark, (rss, _) in sorted(memory.items())},
+    }
+
+
+def main(rounds: int = 40) -> dict:
+    media_root = tempfile.mkdtemp(prefix="acqs-bench-documents-")
+    try:
+        database_url = _prepare_django(media_root)
+        session = _completed_demo_session()
+        result = _pipeline_against_weasyprint(session, rounds)
+        result.update(_worker_run(session, database_url, media_root, Path(media_root) / "worker.log"))
+    finally:
+        shutil.rmtree(media_root, ignore_errors=True)
+    result.update(pipeline_target=PIPELINE_TARGET, memory_target=MEMORY_TARGET)
+    return result
+
+
+def report(result: dict) -> str:
+    pipeline = "within" if result["pipeline_ratio"] <= result["pipeline_target"] else "OVER"
+    memory = "within" if result["memory_ratio"] <= result["memory_target"] else "OVER"
+    return (
+        f"Document generation (demo questionnaire, 8 types, PDF and DOCX)\n"
+        f"  one worker: {result['documents']} documents in {result['seconds']:.1f} s"
+        f" = {result['per_minute']:.0f} documents per minute\n"
+        f"  per PDF ({result['pdfs']} PDFs): pipeline median {result['pipeline_median_ms']:.1f} ms,"
+        f" WeasyPrint alone on the same HTML {result['weasyprint_median_ms']:.1f} ms\n"
+        f"  ratio {result['pipeline_ratio']:.2f}x  ({pipeline} the {result['pipeline_target']}x budget)\n"
+        f"  worker memory: {result['rss_10_mb']:.0f} MB after 10 documents,"
+        f" {result['rss_200_mb']:.0f} MB after 200\n"
+        f"  ratio {result['memory_ratio']:.2f}x  ({memory} the {result['memory_target']}x budget)"
+    )
+
+
+if __name__ == "__main__":
+    print(report(main()))

@@ -1,0 +1,106 @@
+"""E-mail about documents: reviewers hear that documents wait, clients that one is approved.
+
+Called after commit (``transaction.on_commit``), so a message never announces a change that was rolled
+back. Each recipient gets a message of their own; no one sees another's address. Links are absolute,
+built on the SITE_URL setting.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from documents.models import Document, DocumentFormat, DocumentStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _absolute(path: str) -> str:
+    return getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/") + path
+
+
+def _send(subject: str, template: str, context: dict, recipients: list[str]) -> int:
+    if not recipients:
+        return 0
+    body = render_to_string(template, context)
+    sender = settings.DEFAULT_FROM_EMAIL
+    return send_mass_mail([(subject, body, sender, [address]) for address in recipients], fail_silently=False)
+
+
+def reviewers_notify(*, session_id) -> int:
+    """Tell the reviewers of the client's organization which documents of a session wait for them."""
+    from documents.selectors import reviewers_for_organization
+
+    waiting = list(
+        Document.objects.filter(session_id=session_id, status=DocumentStatus.PENDING_REVIEW)
+        .select_related("document_type", "session__user__organization")
+        .order_by("document_type__name", "format")
+    )
+    if not waiting:
+        return 0
+    waiting.sort(key=lambda document: (document.document_type.name, document.format != DocumentFormat.PDF))
+    client = waiting[0].session.user
+    if not client.organization_id:
+        logger.warning(
+            "Documents of session %s wait for review, but its client has no organization", session_id
+        )
+        return 0
+    reviewers = reviewers_for_organization(organization_id=client.organization_id)
+    versions = {}
+    for document in waiting:
+        versions.setdefault((document.document_type_id, document.version), document)
+    context = {
+        "client": client,
+        "documents": [
+            {"document": document, "url": _absolute(reverse("documents:detail", args=[document.pk]))}
+            for document in versions.values()
+        ],
+        "queue_url": _absolute(reverse("documents:queue")),
+    }
+    count = len(versions)
+    subject = f"{count} document{'s' if count != 1 else ''} from {client.display_name} waiting for review"
+    return _send(subject, "documents/email/review_waiting.txt", context, [u.email for u in reviewers])
+
+
+def client_notify_approved(*, document_ids) -> int:
+    """Tell the client that a document is approved and can be downloaded."""
+    documents = list(
+        Document.objects.filter(pk__in=document_ids, status=DocumentStatus.APPROVED)
+        .select_related("document_type", "session__user")
+        .order_by("format")
+    )
+    if not documents:
+        return 0
+    first = documents[0]
+    client = first.session.user
+    context = {
+        "client": client,
+        "document_type": first.document_type,
+        "version": first.version,
+        "formats": [document.format for document in documents],
+        "session_url": _absolute(reverse("sessions_app:review", args=[first.session_id])),
+    }
+    subject = f"Your {first.document_type.name} is approved"
+    return _send(subject, "documents/email/approved.txt", context, [client.email])
+
+
+def assignee_notify(*, document_id, assignee_id) -> int:
+    """Tell a reviewer that a document was assigned to them."""
+    document = (
+        Document.objects.select_related("document_type", "session__user").filter(pk=document_id).first()
+    )
+    assignee = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+    if document is None or assignee is None:
+        return 0
+    context = {
+        "assignee": assignee,
+        "document": document,
+        "url": _absolute(reverse("documents:detail", args=[document.pk])),
+    }
+    subject = f"{document.document_type.name} for {document.session.user.display_name} is assigned to you"
+    return _send(subject, "documents/email/assigned.txt", context, [assignee.email])

@@ -1,0 +1,38 @@
+"""The JSON Schema of document_types.metadata: the outline both renderers follow (docs/documents.md)."""
+
+from __future__ import annotations
+
+DOCUMENT_TYPE_METADATA_SCHEMA = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "title": "metadata",
+    "type": "object",
+    "properties": {
+        "summary": {"type": "string", "maxLength": 5000},
+        "closing": {"type": "string", "maxLength": 5000},
+        "sections": {
+            "type": "array",
+            "maxItems": 100,
+            "items": {
+                "type": "object",
+                "required": ["title"],
+                "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "intro": {"type": "string", "maxLength": 2000},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "fields": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {
+                    "label": {"type": "string", "maxLength": 200},
+                    "prefix": {"type": "string", "maxLength": 20},
+                    "suffix": {"type": "string", "maxLength": 20},
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+}

@@ -1,0 +1,238 @@
+"""Reads of the documents app, always scoped: a reviewer sees their organization's documents, a client
+their own approved ones, and anything else is a 404 (never a 403) so that ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+
+from audit.models import AuditLog
+from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType
+from documents.rendering import Content, TypeSpec, document_content
+from questionnaires.structure import engine_for, structure_load
+
+REVIEW_PERMISSION = "accounts.review_document"
+WAITING = (DocumentStatus.PENDING, DocumentStatus.GENERATING)
+
+
+def is_reviewer(user) -> bool:
+    """Return whether the user reviews documents: the review permission (or staff) and an organization."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.organization_id:
+        return False
+    return user.is_staff or user.has_perm(REVIEW_PERMISSION)
+
+
+def reviewers_for_organization(*, organization_id) -> QuerySet:
+    """Return the active users who may review the organization's documents."""
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    holds = Q(is_staff=True) | Q(is_superuser=True)
+    if permission is not None:
+        holds |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    return (
+        get_user_model()
+        .objects.filter(holds, organization_id=organization_id, is_active=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _for_organization(user) -> QuerySet:
+    return Document.objects.filter(session__user__organization_id=user.organization_id).select_related(
+        "document_type", "session__user", "session__questionnaire", "approved_by"
+    )
+
+
+def documents_pending_review(*, user) -> list[Document]:
+    """Return the documents waiting for review in the reviewer's organization, oldest first.
+
+    The filter on status and the order on created_at are what idx_documents_pending_review serves.
+    Raise Http404 for someone who is not a reviewer.
+    """
+    if not is_reviewer(user):
+        raise Http404("No such page.")
+    return list(_for_organization(user).filter(status=DocumentStatus.PENDING_REVIEW).order_by("created_at"))
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One line of the review queue: a document version with its formats (the PDF first)."""
+
+    document: Document
+    renditions: tuple[Document, ...]
+    assignee: object = None
+
+    @property
+    def formats(self) -> list[str]:
+        return [rendition.format for rendition in self.renditions]
+
+
+def review_queue(*, user) -> list[ReviewItem]:
+    """Return the queue grouped by document version: one line per type, session and version."""
+    groups: OrderedDict[tuple, list[Document]] = OrderedDict()
+    for document in documents_pending_review(user=user):
+        groups.setdefault((document.session_id, document.document_type_id, document.version), []).append(
+            document
+        )
+    assigned_ids = {
+        (document.review_status or {}).get("assignedTo")
+        for renditions in groups.values()
+        for document in renditions
+    }
+    assigned_ids.discard(None)
+    assignees = {str(u.pk): u for u in get_user_model().objects.filter(pk__in=list(assigned_ids))}
+    items = []
+    for renditions in groups.values():
+        renditions.sort(key=lambda d: (d.format != DocumentFormat.PDF, d.format))
+        first = renditions[0]
+        assignee = assignees.get((first.review_status or {}).get("assignedTo"))
+        items.append(ReviewItem(document=first, renditions=tuple(renditions), assignee=assignee))
+    return items
+
+
+def document_for_reviewer(*, user, document_id) -> Document:
+    """Return a document of the reviewer's organization; anything else is a 404."""
+    if not is_reviewer(user):
+        raise Http404("No such document.")
+    try:
+        return _for_organization(user).get(pk=document_id)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such document.") from None
+
+
+def document_for_download(*, user, document_id) -> Document:
+    """Return a document the user may download: reviewers their organization's, clients their own once
+    approved. Anything else, or a document without a file yet, is a 404.
+    """
+    document = None
+    if is_reviewer(user):
+        document = _for_organization(user).filter(pk=document_id).first()
+    if document is None and getattr(user, "is_authenticated", False):
+        document = (
+            Document.objects.select_related("document_type", "session")
+            .filter(pk=document_id, session__user=user, status=DocumentStatus.APPROVED)
+            .first()
+        )
+    if document is None or not document.has_file:
+        raise Http404("No such document.")
+    return document
+
+
+def document_renditions(*, document: Document) -> list[Document]:
+    """Return every format of the same document version, the PDF first."""
+    renditions = list(
+        Document.objects.filter(
+            session_id=document.session_id,
+            document_type_id=document.document_type_id,
+            version=document.version,
+        ).select_related("document_type")
+    )
+    renditions.sort(key=lambda d: (d.format != DocumentFormat.PDF, d.format))
+    return renditions
+
+
+def document_versions(*, document: Document) -> list[Document]:
+    """Return the PDF (or only format) of every version of this document type for this session."""
+    rows = Document.objects.filter(
+        session_id=document.session_id, document_type_id=document.document_type_id
+    ).order_by("-version", "format")
+    seen, versions = set(), []
+    for row in rows:
+        if row.version not in seen:
+            seen.add(row.version)
+            versions.append(row)
+    return versions
+
+
+def latest_version(*, document: Document) -> int:
+    found = Document.objects.filter(
+        session_id=document.session_id, document_type_id=document.document_type_id
+    ).aggregate(latest=Max("version"))["latest"]
+    return found or document.version
+
+
+def documents_for_session(*, session) -> list[Document]:
+    """Return the latest version of each document type and format made from a session, for its client."""
+    rows = (
+        Document.objects.filter(session=session)
+        .select_related("document_type")
+        .order_by("document_type__category", "document_type__name", "format", "-version")
+    )
+    latest: OrderedDict[tuple, Document] = OrderedDict()
+    for row in rows:
+        latest.setdefault((row.document_type_id, row.format), row)
+    documents = list(latest.values())
+    documents.sort(
+        key=lambda d: (d.document_type.category, d.document_type.name, d.format != DocumentFormat.PDF)
+    )
+    return documents
+
+
+@dataclass(frozen=True)
+class Skipped:
+    name: str
+    reasons: tuple[str, ...]
+
+
+def documents_skipped_for_session(*, session) -> list[Skipped]:
+    """Return the document types that were not generated when the session completed, and why."""
+    rows = AuditLog.objects.filter(
+        resource_type="sessions_app.session", resource_id=session.pk, event="document.skip"
+    ).values_list("changes", flat=True)
+    skipped = []
+    for changes in rows:
+        after = (changes or {}).get("after") or {}
+        skipped.append(
+            Skipped(str(after.get("name") or after.get("documentType")), tuple(after.get("reasons") or ()))
+        )
+    return sorted(skipped, key=lambda item: item.name)
+
+
+def document_history(*, document: Document) -> list[AuditLog]:
+    """Return the audit entries of a document: its status history and review actions (not downloads)."""
+    return list(
+        AuditLog.objects.filter(resource_type="documents.document", resource_id=document.pk)
+        .exclude(event="document.download")
+        .select_related("actor")
+        .order_by("timestamp")
+    )
+
+
+def type_spec(document_type: DocumentType) -> TypeSpec:
+    return TypeSpec.from_row(
+        slug=document_type.slug,
+        name=document_type.name,
+        category=document_type.category,
+        required_questions=[str(q) for q in document_type.required_questions or ()],
+        metadata=document_type.metadata,
+    )
+
+
+def document_content_for(*, document: Document, session=None) -> Content:
+    """Return the content of a document from its session's visible, valid answers.
+
+    The rule engine decides what is visible (through the session flow), exactly as the client saw it.
+    """
+    from sessions_app.flow import flow_state
+    from sessions_app.services import session_answers
+
+    session = session or document.session
+    structure = structure_load(session.questionnaire_id)
+    state = flow_state(
+        structure=structure,
+        engine=engine_for(structure),
+        answers=session_answers(session=session),
+        industry=session.industry,
+    )
+    return document_content(
+        spec=type_spec(document.document_type),
+        questions=structure.questions,
+        visible=state.evaluation.visible,
+        answers=state.answers,
+    )

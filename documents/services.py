@@ -1,0 +1,709 @@
+"""Every write of the documents app: create on completion, generate, review, regenerate, retry.
+
+Each status change goes through ``Document.transition_to()`` (the one place the status machine is
+enforced) and records an audit row in the same transaction. Tasks are queued with
+``transaction.on_commit`` so that a worker never looks for a row that is not committed yet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import timezone
+
+from audit.services import audit_record
+from documents import emails, selectors
+from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType, IllegalTransition
+from documents.pdf import html_render, pdf_render
+from documents.rendering import Content, document_plans, format_date
+from documents.storage import document_key, document_write
+from documents.word import Cover, docx_render
+from questionnaires.structure import structure_load
+from sessions_app.models import Session
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TEMPLATE = "documents/pdf/base.html"
+MAX_ERROR_LENGTH = 2000
+FORMAT_ORDER = (DocumentFormat.PDF, DocumentFormat.DOCX)
+# Errors that another attempt cannot fix: the document fails at once instead of retrying.
+PERMANENT_ERRORS = (TemplateDoesNotExist, TemplateSyntaxError, IllegalTransition)
+
+__all__ = [
+    "GenerationError",
+    "ReviewError",
+    "document_approve",
+    "document_assign",
+    "document_download_record",
+    "document_generate",
+    "document_regenerate",
+    "document_reject",
+    "document_retry",
+    "documents_create_for_session",
+    "documents_enqueue",
+    "documents_resume_stalled",
+    "retry_delay",
+]
+
+
+class GenerationError(Exception):
+    """Rendering or storing a document failed; ``final`` when no retry will follow."""
+
+    def __init__(self, message: str, *, final: bool):
+        super().__init__(message)
+        self.final = final
+
+
+class ReviewError(ValueError):
+    """A review action was refused for a reason the reviewer can fix (shown to them as is)."""
+
+
+# ----------------------------------------------------------------- queueing
+
+
+def _queue_options() -> dict:
+    queue = getattr(settings, "DOCUMENTS_QUEUE", None)
+    return {"queue": queue} if queue else {}
+
+
+def documents_enqueue(document_ids) -> None:
+    """Queue the generation of each document (call after commit: see ``_enqueue_on_commit``)."""
+    from documents.tasks import document_generate as generate_task
+
+    for document_id in document_ids:
+        generate_task.apply_async(args=[str(document_id)], **_queue_options())
+
+
+def _enqueue_on_commit(document_ids) -> None:
+    ids = [str(document_id) for document_id in document_ids]
+    if ids:
+        # robust: a broker outage must not undo the client's completion; the stalled-document sweep
+        # (documents_resume_stalled) queues them again later.
+        transaction.on_commit(partial(documents_enqueue, ids), robust=True)
+
+
+def retry_delay(retries: int) -> float:
+    """Return the backoff before the next try: exponential from DOCUMENTS_RETRY_BACKOFF, with jitter."""
+    base = float(getattr(settings, "DOCUMENTS_RETRY_BACKOFF", 10))
+    ceiling = float(getattr(settings, "DOCUMENTS_RETRY_BACKOFF_MAX", 300))
+    jitter = random.uniform(0.8, 1.2)  # noqa: S311 - spreads retries out, not a secret
+    return min(ceiling, base * (2**retries) * jitter)
+
+
+def _formats(document_type: DocumentType) -> list[str]:
+    wanted = {str(fmt).upper() for fmt in document_type.output_formats or ()}
+    return [fmt for fmt in FORMAT_ORDER if fmt in wanted]
+
+
+def _now_iso() -> str:
+    return timezone.now().isoformat()
+
+
+# ----------------------------------------------------------------- creation on completion
+
+
+@transaction.atomic
+def documents_create_for_session(*, session: Session, state, actor=None) -> list[Document]:
+    """Create one PENDING document per applicable type and format, and queue their generation.
+
+    Called by ``sessions_app.services.session_complete()`` inside its transaction, with the flow
+    state it computed: only visible, valid answers count. A type whose required questions are hidden
+    or unanswered is not generated; the reasons are recorded as a ``document.skip`` audit entry on
+    the session, which the client's and reviewers' pages show.
+    """
+    structure = structure_load(session.questionnaire_id)
+    types = {
+        document_type.slug: document_type for document_type in DocumentType.objects.filter(is_active=True)
+    }
+    plans = document_plans(
+        specs=[selectors.type_spec(document_type) for document_type in types.values()],
+        questions=structure.questions,
+        visible=state.evaluation.visible,
+        answers=state.answers,
+    )
+    created, audits = [], []
+    for plan in plans:
+        document_type = types[plan.spec.slug]
+        if not plan.generate:
+            audits.append(
+                {
+                    "actor": actor,
+                    "action": "document.skip",
+                    "resource": session,
+                    "after": {
+                        "documentType": document_type.slug,
+                        "name": document_type.name,
+                        "reasons": list(plan.reasons),
+                    },
+                }
+            )
+            continue
+        for fmt in _formats(document_type):
+            document, made = Document.objects.get_or_create(
+                session=session,
+                document_type=document_type,
+                format=fmt,
+                version=1,
+                defaults={
+                    "status": DocumentStatus.PENDING,
+                    "generation_metadata": {
+                        "questionnaireId": str(session.questionnaire_id),
+                        "questionnaireVersion": session.questionnaire_version,
+                        "errors": [],
+                    },
+                },
+            )
+            if made:
+                created.append(document)
+                audits.append(
+                    {
+                        "actor": actor,
+                        "action": "document.create",
+                        "resource": document,
+                        "after": {
+                            "status": DocumentStatus.PENDING,
+                            "documentType": document_type.slug,
+                            "format": fmt,
+                            "version": 1,
+                        },
+                    }
+                )
+    _audit_all(audits)
+    _enqueue_on_commit(document.pk for document in created)
+    return created
+
+
+def on_session_complete(*, session: Session, state) -> None:
+    """The hook sessions_app calls when a session completes (registered in DocumentsConfig.ready)."""
+    documents_create_for_session(session=session, state=state)
+
+
+# ----------------------------------------------------------------- generation
+
+
+def _lock_id(document_id) -> int:
+    return int.from_bytes(uuid.UUID(str(document_id)).bytes[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def _generation_lock(document_id):
+    """Hold a PostgreSQL advisory lock on the document for as long as this process renders it.
+
+    The lock belongs to the database connection, so a worker that dies (even by SIGKILL) releases it
+    with its connection: a redelivered task then takes over, while a duplicate delivered during a
+    live render finds the lock taken and leaves the work to the first.
+    """
+    key = _lock_id(document_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except DatabaseError:
+                logger.warning("Could not release the generation lock of document %s", document_id)
+
+
+@transaction.atomic
+def _generation_begin(*, document_id, attempt: int) -> Document | None:
+    """Move a PENDING document to GENERATING (or take over a GENERATING one); None if there is nothing
+    to do: the document is gone, or already generated by an earlier delivery of the same task.
+    """
+    document = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("document_type", "session__user__organization", "session__questionnaire")
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        logger.info("Document %s no longer exists; nothing to generate", document_id)
+        return None
+    metadata = dict(document.generation_metadata or {})
+    metadata["attempts"] = int(metadata.get("attempts") or 0) + 1
+    metadata.setdefault("errors", [])
+    if document.status == DocumentStatus.PENDING:
+        before, after = document.transition_to(DocumentStatus.GENERATING)
+        metadata["startedAt"] = _now_iso()
+        for stale in ("completedAt", "duration", "renderDuration"):
+            metadata.pop(stale, None)
+        document.generation_metadata = metadata
+        document.save(update_fields=["status", "generation_metadata", "updated_at"])
+        audit_record(
+            action="document.generation_start",
+            resource=document,
+            before={"status": before},
+            after={"status": after, "attempt": attempt},
+        )
+        return document
+    if document.status == DocumentStatus.GENERATING:
+        # A retry after an error, or a redelivery after the worker that held the task was lost.
+        metadata["resumedAt"] = _now_iso()
+        document.generation_metadata = metadata
+        document.save(update_fields=["generation_metadata", "updated_at"])
+        return document
+    logger.info("Document %s is %s; this delivery has nothing to do", document_id, document.status)
+    return None
+
+
+@dataclass(frozen=True)
+class _Artefact:
+    payload: bytes
+    pages: int
+    content: Content
+    pages_estimated: bool
+
+
+def _cover(document: Document, session: Session) -> Cover:
+    user = session.user
+    return Cover(
+        title=f"{document.document_type.name} · {user.display_name}",
+        prepared_for=user.display_name,
+        prepared_by=user.organization.name if user.organization_id else "",
+        questionnaire=f"{session.questionnaire.name} (version {session.questionnaire_version})",
+        version=document.version,
+        date=format_date(timezone.localdate().isoformat()),
+    )
+
+
+def document_render(*, document: Document) -> _Artefact:
+    """Return the file of a document, drawn from its session's answers (no write)."""
+    session = document.session  # loaded with its client, organization and questionnaire
+    content = selectors.document_content_for(document=document, session=session)
+    cover = _cover(document, session)
+    if document.format == DocumentFormat.PDF:
+        html = html_render(
+            template_name=document.document_type.template_path or DEFAULT_TEMPLATE,
+            context={"content": content, "cover": cover, "document": document},
+        )
+        payload, pages = pdf_render(html)
+        return _Artefact(payload, pages, content, pages_estimated=False)
+    payload, pages = docx_render(content, cover)
+    return _Artefact(payload, pages, content, pages_estimated=True)
+
+
+def document_generate(*, document_id, attempt: int = 1, final_attempt: bool = True) -> Document | None:
+    """Render a document, store it and submit it for review; idempotent.
+
+    Not one transaction: the GENERATING status is committed before rendering (so that pages show it
+    and a lost worker can be told from a live one), and the result after. A second delivery of the
+    same task finds the work done (or under way) and changes nothing. On an error the attempt is
+    recorded; on the last attempt, or an error no retry can fix, the document becomes FAILED. Raise
+    GenerationError after recording a failure, so that the task can retry.
+    """
+    try:
+        uuid.UUID(str(document_id))
+    except ValueError:
+        logger.warning("Ignoring a generation request for %r, which is not a document id", document_id)
+        return None
+    with _generation_lock(document_id) as acquired:
+        if not acquired:
+            logger.info("Document %s is being generated by another worker", document_id)
+            return None
+        document = _generation_begin(document_id=document_id, attempt=attempt)
+        if document is None:
+            return None
+        started = time.monotonic()
+        try:
+            artefact = document_render(document=document)
+            key = document_key(
+                session_id=document.session_id,
+                document_id=document.pk,
+                version=document.version,
+                slug=document.document_type.slug,
+                extension=document.extension,
+            )
+            document_write(key=key, payload=artefact.payload)
+        except Exception as error:
+            final = final_attempt or isinstance(error, PERMANENT_ERRORS)
+            _generation_fail(document_id=document.pk, error=error, attempt=attempt, final=final)
+            raise GenerationError(f"{type(error).__name__}: {error}", final=final) from error
+        return _generation_finish(
+            document=document, key=key, artefact=artefact, render_seconds=time.monotonic() - started
+        )
+
+
+def _duration(metadata: dict, now: dt.datetime) -> float | None:
+    started = metadata.get("startedAt")
+    if not started:
+        return None
+    return round((now - dt.datetime.fromisoformat(started)).total_seconds(), 3)
+
+
+@transaction.atomic
+def _generation_fail(*, document_id, error: Exception, attempt: int, final: bool) -> None:
+    document = Document.objects.select_for_update().get(pk=document_id)
+    if document.status != DocumentStatus.GENERATING:
+        return
+    now = timezone.now()
+    message = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    metadata = dict(document.generation_metadata or {})
+    metadata["errors"] = [
+        *metadata.get("errors", []),
+        {"attempt": attempt, "at": now.isoformat(), "error": message},
+    ]
+    fields = ["generation_metadata", "updated_at"]
+    if final:
+        before, after = document.transition_to(DocumentStatus.FAILED)
+        metadata["completedAt"] = now.isoformat()
+        metadata["duration"] = _duration(metadata, now)
+        fields.append("status")
+    document.generation_metadata = metadata
+    document.save(update_fields=fields)
+    if final:
+        audit_record(
+            action="document.fail",
+            resource=document,
+            before={"status": before},
+            after={"status": after, "error": message},
+        )
+    logger.warning(
+        "Generating document %s failed (attempt %s, final=%s): %s", document_id, attempt, final, message
+    )
+
+
+@transaction.atomic
+def _generation_finish(
+    *, document: Document, key: str, artefact: _Artefact, render_seconds: float
+) -> Document:
+    # Finishing documents of one session take turns, so that exactly one of them sees that none is
+    # left to generate and tells the reviewers.
+    list(Session.objects.select_for_update().filter(pk=document.session_id).values_list("pk", flat=True))
+    now = timezone.now()
+    session = document.session
+    metadata = dict(document.generation_metadata or {})
+    metadata.update(
+        completedAt=now.isoformat(),
+        duration=_duration(metadata, now),
+        renderDuration=round(render_seconds, 3),
+        questionnaireId=str(session.questionnaire_id),
+        questionnaireVersion=session.questionnaire_version,
+        sources=artefact.content.sources(),
+        pageCountEstimated=artefact.pages_estimated,
+    )
+    generating, generated = document.transition_to(DocumentStatus.GENERATED)
+    _, waiting = document.transition_to(DocumentStatus.PENDING_REVIEW)
+    document.storage_url = key
+    document.file_name = f"{document.document_type.slug}-v{document.version}.{document.extension}"
+    document.file_size = len(artefact.payload)
+    document.page_count = artefact.pages
+    document.generated_at = now
+    document.generation_metadata = metadata
+    # The row is only written if it is still GENERATING: the generation lock keeps other workers
+    # away, and no review action applies to a document being generated.
+    written = Document.objects.filter(pk=document.pk, status=DocumentStatus.GENERATING).update(
+        status=waiting,
+        storage_url=key,
+        file_name=document.file_name,
+        file_size=document.file_size,
+        page_count=document.page_count,
+        generated_at=now,
+        generation_metadata=metadata,
+        updated_at=now,
+    )
+    if not written:
+        document.refresh_from_db()
+        return document
+    unfinished = (
+        Document.objects.filter(session_id=document.session_id, status__in=selectors.WAITING)
+        .exclude(pk=document.pk)
+        .exists()
+    )
+    # Audit rows last: appending takes the audit chain's lock until the transaction ends.
+    audit_record(
+        action="document.generated",
+        resource=document,
+        before={"status": generating},
+        after={
+            "status": generated,
+            "key": key,
+            "fileSize": document.file_size,
+            "pageCount": document.page_count,
+        },
+    )
+    audit_record(
+        action="document.submit_for_review",
+        resource=document,
+        before={"status": generated},
+        after={"status": waiting},
+    )
+    if not unfinished:
+        transaction.on_commit(partial(emails.reviewers_notify, session_id=document.session_id), robust=True)
+    return document
+
+
+def documents_resume_stalled(*, older_than: dt.timedelta | None = None, limit: int = 500) -> int:
+    """Queue again the documents left PENDING or GENERATING for too long (a lost message); return how many.
+
+    Safe to run at any time: generation is idempotent, so a document that was only slow is not
+    generated twice.
+    """
+    if older_than is None:
+        older_than = dt.timedelta(minutes=getattr(settings, "DOCUMENTS_STALLED_MINUTES", 15))
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Document.objects.filter(status__in=selectors.WAITING, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    documents_enqueue(ids)
+    return len(ids)
+
+
+# ----------------------------------------------------------------- review
+
+
+def _lock_version(document: Document, *, status: str, target: str) -> list[Document]:
+    """Lock every format of the document's version and return those in ``status``.
+
+    Review decisions apply to a document version as a whole: its PDF and DOCX come from the same
+    answers, so approving one approves the other. Raise IllegalTransition (towards ``target``) if the
+    document itself is not in ``status``.
+    """
+    renditions = list(
+        Document.objects.select_for_update(of=("self",))
+        .select_related("document_type", "session")
+        .filter(
+            session_id=document.session_id,
+            document_type_id=document.document_type_id,
+            version=document.version,
+        )
+        .order_by("format")
+    )
+    current = next((row for row in renditions if row.pk == document.pk), None)
+    if current is None:
+        raise Document.DoesNotExist("The document no longer exists.")
+    if current.status != status:
+        raise IllegalTransition(current.status, target)
+    return [row for row in renditions if row.status == status]
+
+
+def _audit_all(entries: list[dict]) -> None:
+    """Record audit rows after every write of the transaction: appending holds the chain's lock."""
+    for entry in entries:
+        audit_record(**entry)
+
+
+def _with_comment(review_status, *, actor, action: str, text: str, **extra) -> dict:
+    review = dict(review_status or {})
+    comments = list(review.get("comments") or [])
+    if text:
+        comments.append(
+            {"by": str(actor.pk), "byEmail": actor.email, "at": _now_iso(), "action": action, "text": text}
+        )
+    review["comments"] = comments
+    review.update(extra)
+    return review
+
+
+@transaction.atomic
+def document_approve(*, document: Document, reviewer, comment: str = "") -> list[Document]:
+    """Approve a document waiting for review (every format of its version); tell the client."""
+    comment = (comment or "").strip()
+    approved, audits = [], []
+    now = timezone.now()
+    for row in _lock_version(document, status=DocumentStatus.PENDING_REVIEW, target=DocumentStatus.APPROVED):
+        before, after = row.transition_to(DocumentStatus.APPROVED)
+        row.approved_by, row.approved_at = reviewer, now
+        row.review_status = _with_comment(row.review_status, actor=reviewer, action="approve", text=comment)
+        row.save(update_fields=["status", "approved_by", "approved_at", "review_status", "updated_at"])
+        approved.append(row)
+        audits.append(
+            {
+                "actor": reviewer,
+                "action": "document.approve",
+                "resource": row,
+                "before": {"status": before},
+                "after": {"status": after, "comment": comment},
+            }
+        )
+    _audit_all(audits)
+    transaction.on_commit(
+        partial(emails.client_notify_approved, document_ids=[row.pk for row in approved]), robust=True
+    )
+    return approved
+
+
+@transaction.atomic
+def document_reject(*, document: Document, reviewer, reason: str, comments: str = "") -> list[Document]:
+    """Reject a document waiting for review (every format of its version); a reason is required."""
+    reason, comments = (reason or "").strip(), (comments or "").strip()
+    if not reason:
+        raise ReviewError("Give the reason for the rejection.")
+    rejected, audits = [], []
+    now = timezone.now()
+    for row in _lock_version(document, status=DocumentStatus.PENDING_REVIEW, target=DocumentStatus.REJECTED):
+        before, after = row.transition_to(DocumentStatus.REJECTED)
+        row.rejection_reason = reason
+        row.review_status = _with_comment(
+            row.review_status,
+            actor=reviewer,
+            action="reject",
+            text=comments,
+            rejectedBy=str(reviewer.pk),
+            rejectedAt=now.isoformat(),
+        )
+        row.save(update_fields=["status", "rejection_reason", "review_status", "updated_at"])
+        rejected.append(row)
+        audits.append(
+            {
+                "actor": reviewer,
+                "action": "document.reject",
+                "resource": row,
+                "before": {"status": before},
+                "after": {"status": after, "reason": reason, "comments": comments},
+            }
+        )
+    _audit_all(audits)
+    return rejected
+
+
+ASSIGNABLE = (
+    DocumentStatus.PENDING,
+    DocumentStatus.GENERATING,
+    DocumentStatus.GENERATED,
+    DocumentStatus.PENDING_REVIEW,
+)
+
+
+@transaction.atomic
+def document_assign(*, document: Document, assignee, actor) -> list[Document]:
+    """Assign a document version to a reviewer of the same organization, and tell them."""
+    organization_id = document.session.user.organization_id
+    if (
+        assignee is None
+        or not selectors.reviewers_for_organization(organization_id=organization_id)
+        .filter(pk=assignee.pk)
+        .exists()
+    ):
+        raise ReviewError("Choose a reviewer of this organization.")
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.status not in ASSIGNABLE:
+        raise ReviewError("Only a document that is not reviewed yet can be assigned.")
+    assigned, audits = [], []
+    for row in Document.objects.select_for_update().filter(
+        session_id=document.session_id,
+        document_type_id=document.document_type_id,
+        version=document.version,
+        status__in=ASSIGNABLE,
+    ):
+        before = (row.review_status or {}).get("assignedTo")
+        row.review_status = {
+            **(row.review_status or {}),
+            "assignedTo": str(assignee.pk),
+            "assignedBy": str(actor.pk),
+            "assignedAt": _now_iso(),
+        }
+        row.save(update_fields=["review_status", "updated_at"])
+        assigned.append(row)
+        audits.append(
+            {
+                "actor": actor,
+                "action": "document.assign",
+                "resource": row,
+                "before": {"assignedTo": before},
+                "after": {"assignedTo": str(assignee.pk)},
+            }
+        )
+    _audit_all(audits)
+    if assignee.pk != actor.pk:
+        transaction.on_commit(
+            partial(emails.assignee_notify, document_id=document.pk, assignee_id=assignee.pk), robust=True
+        )
+    return assigned
+
+
+@transaction.atomic
+def document_regenerate(*, document: Document, actor) -> list[Document]:
+    """Create the next version of a rejected document (every format of its type) and queue it.
+
+    The rejected version stays as it is, file and reason included; the new version is a new row.
+    """
+    rejected = _lock_version(document, status=DocumentStatus.REJECTED, target=DocumentStatus.PENDING)
+    newest = selectors.latest_version(document=document)
+    if newest != document.version:
+        raise ReviewError(f"Version {newest} of this document already exists.")
+    version = newest + 1
+    previous = {row.format: row for row in rejected}
+    created, audits = [], []
+    for fmt in _formats(document.document_type) or [document.format]:
+        source = previous.get(fmt) or next(row for row in rejected if row.pk == document.pk)
+        row = Document.objects.create(
+            session_id=document.session_id,
+            document_type=document.document_type,
+            format=fmt,
+            version=version,
+            status=DocumentStatus.PENDING,
+            review_status={
+                key: value for key, value in (source.review_status or {}).items() if key == "assignedTo"
+            },
+            generation_metadata={
+                "questionnaireId": str(source.session.questionnaire_id),
+                "questionnaireVersion": source.session.questionnaire_version,
+                "previousVersion": source.version,
+                "previousDocumentId": str(source.pk),
+                "rejectionReason": source.rejection_reason,
+                "errors": [],
+            },
+        )
+        created.append(row)
+        audits.append(
+            {
+                "actor": actor,
+                "action": "document.regenerate",
+                "resource": row,
+                "before": {
+                    "status": DocumentStatus.REJECTED,
+                    "version": source.version,
+                    "document": str(source.pk),
+                },
+                "after": {"status": DocumentStatus.PENDING, "version": version},
+            }
+        )
+    _audit_all(audits)
+    _enqueue_on_commit(row.pk for row in created)
+    return created
+
+
+@transaction.atomic
+def document_retry(*, document: Document, actor) -> Document:
+    """Send a FAILED document back to PENDING and queue its generation again."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    before, after = document.transition_to(DocumentStatus.PENDING)
+    metadata = dict(document.generation_metadata or {})
+    metadata.update(retriedAt=_now_iso(), retriedBy=str(actor.pk) if actor else None, attempts=0)
+    document.generation_metadata = metadata
+    document.save(update_fields=["status", "generation_metadata", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="document.retry",
+        resource=document,
+        before={"status": before},
+        after={"status": after},
+    )
+    _enqueue_on_commit([document.pk])
+    return document
+
+
+@transaction.atomic
+def document_download_record(*, document: Document, actor) -> None:
+    """Record that someone downloaded a document."""
+    audit_record(
+        actor=actor,
+        action="document.download",
+        resource=document,
+        after={"format": document.format, "version": document.version},
+    )

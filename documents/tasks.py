@@ -1,0 +1,52 @@
+"""Celery tasks of the documents app: generation (one task per document) and the stalled-document sweep.
+
+The message is acknowledged only after the task ran (acks_late), and given back to the broker when
+the worker process dies under it (reject_on_worker_lost); documents_generate is idempotent, so a
+message delivered twice still yields one file and one status history.
+"""
+
+from celery import shared_task
+from celery.signals import worker_init
+from django.conf import settings
+
+from documents import services
+from documents.warmup import renderers_warm_up
+
+worker_init.connect(renderers_warm_up, dispatch_uid="documents-renderers-warm-up")
+
+MAX_RETRIES = getattr(settings, "DOCUMENTS_GENERATION_MAX_RETRIES", 3)
+
+
+@shared_task(
+    bind=True,
+    name="documents.tasks.document_generate",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=getattr(settings, "DOCUMENTS_GENERATION_SOFT_TIME_LIMIT", 120),
+    time_limit=getattr(settings, "DOCUMENTS_GENERATION_TIME_LIMIT", 180),
+    ignore_result=True,
+)
+def document_generate(self, document_id: str) -> str:
+    """Generate one document; retry with backoff, and leave it FAILED after the last try."""
+    final = self.request.retries >= self.max_retries
+    try:
+        document = services.document_generate(
+            document_id=document_id, attempt=self.request.retries + 1, final_attempt=final
+        )
+    except services.GenerationError as error:
+        if error.final:
+            return "FAILED"
+        raise self.retry(exc=error, countdown=services.retry_delay(self.request.retries)) from error
+    except Exception as error:
+        # Nothing could be recorded (the database or storage was unreachable): try again later.
+        if final:
+            raise
+        raise self.retry(exc=error, countdown=services.retry_delay(self.request.retries)) from error
+    return document.status if document is not None else "SKIPPED"
+
+
+@shared_task(name="documents.tasks.documents_resume_stalled", ignore_result=True)
+def documents_resume_stalled() -> int:
+    """Queue again documents whose generation message was lost (schedule every few minutes)."""
+    return services.documents_resume_stalled()

@@ -1,0 +1,116 @@
+"""Draw a document's content as a Word file with python-docx.
+
+The structure follows the type's outline exactly as the PDF does (documents/rendering.py builds both
+from the same Content): a title block, the type's summary, one heading per section with its intro and
+answers (paragraphs, bullet lists, tables for matrices), and the closing paragraph. No Django here.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+from documents.rendering import Answer, Content
+
+WORDS_PER_PAGE = 350  # a page of this layout, headings and tables included, holds about this many
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    prepared_for: str
+    prepared_by: str
+    questionnaire: str
+    version: int
+    date: str
+    status_note: str = "Draft for review"
+
+
+def _answer(doc, answer: Answer) -> None:
+    from docx.shared import Pt
+
+    heading = doc.add_paragraph()
+    run = heading.add_run(answer.label)
+    run.bold = True
+    heading.paragraph_format.space_after = Pt(2)
+    heading.paragraph_format.keep_with_next = True
+    if answer.kind == "paragraphs":
+        for text in answer.paragraphs:
+            doc.add_paragraph(text)
+    elif answer.kind == "list":
+        for item in answer.items:
+            doc.add_paragraph(item, style="List Bullet")
+    elif answer.kind == "table":
+        table = doc.add_table(rows=1, cols=2)
+        table.style = "Table Grid"
+        head = table.rows[0].cells
+        for cell, text in zip(head, answer.headers, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for label, value in answer.rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = label, value
+        doc.add_paragraph()
+    else:
+        doc.add_paragraph(answer.text)
+
+
+def docx_render(content: Content, cover: Cover) -> tuple[bytes, int]:
+    """Return the DOCX bytes and an estimate of its page count (Word paginates when it opens)."""
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt, RGBColor
+
+    doc = WordDocument()
+    doc.core_properties.title = cover.title
+    doc.core_properties.subject = content.name
+    doc.core_properties.author = "Adaptive Client Questionnaires"
+    doc.core_properties.comments = f"Version {cover.version}"
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+
+    doc.add_paragraph(content.name, style="Title")
+    subtitle = doc.add_paragraph()
+    subtitle.add_run(f"Prepared for {cover.prepared_for}").italic = True
+    details = doc.add_table(rows=0, cols=2)
+    details.style = "Table Grid"
+    for label, value in (
+        ("Prepared by", cover.prepared_by),
+        ("Questionnaire", cover.questionnaire),
+        ("Version", str(cover.version)),
+        ("Date", cover.date),
+        ("Status", cover.status_note),
+    ):
+        if not value:
+            continue
+        cells = details.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    doc.add_paragraph()
+    if content.summary:
+        doc.add_heading("Purpose", level=1)
+        doc.add_paragraph(content.summary)
+
+    for section in content.sections:
+        doc.add_heading(section.title, level=1)
+        if section.intro:
+            intro = doc.add_paragraph()
+            run = intro.add_run(section.intro)
+            run.italic = True
+            run.font.color.rgb = RGBColor(0x5A, 0x62, 0x72)
+        for answer in section.answers:
+            _answer(doc, answer)
+
+    if content.closing:
+        doc.add_heading("Next steps", level=1)
+        doc.add_paragraph(content.closing)
+    note = doc.add_paragraph()
+    note.add_run().add_break(WD_BREAK.LINE)
+    note.add_run(f"Prepared from the client's answers to {cover.questionnaire}.").italic = True
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    pages = 1 + max(1, math.ceil(content.word_count / WORDS_PER_PAGE))  # the title page, then the body
+    return buffer.getvalue(), pages

@@ -1,0 +1,506 @@
+"""Admin forms for authoring: an options editor, a condition builder, question pickers, uploads.
+
+Every JSONB value is checked with the interchange format's checks (questionnaires.services
+``question_problems`` and ``visibility_rule_problems``), and each message is pinned to its field.
+The builder and the editor are enhanced by static/questionnaires/authoring.js; without JavaScript
+the condition stays editable as JSON and the options as plain rows.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from accounts.models import Organization
+from questionnaires import selectors, services
+from questionnaires.interchange import (
+    OPERATORS_BY_TYPE,  # the operators each question type can compare
+    questionnaire_export,
+)
+from questionnaires.models import Question, Questionnaire, RuleAction, Section, VisibilityRule
+from questionnaires.schemas import CONDITION_OPERATORS
+from questionnaires.structure import QuestionnaireStructure, structure_load
+
+OPERATOR_LABELS = {
+    "eq": "is",
+    "ne": "is not",
+    "gt": "is greater than",
+    "lt": "is less than",
+    "gte": "is at least",
+    "lte": "is at most",
+    "in": "is any of",
+    "not_in": "is none of",
+    "contains": "includes",
+    "not_contains": "does not include",
+    "is_empty": "is unanswered",
+    "is_not_empty": "is answered",
+}
+TEXT_OPERATOR_LABELS = {"contains": "contains", "not_contains": "does not contain"}
+
+
+def operators_by_type() -> dict[str, list[str]]:
+    """Return, per question type, the operators it can compare, in the schema's order."""
+    return {
+        question_type: [op for op in CONDITION_OPERATORS if op in allowed]
+        for question_type, allowed in OPERATORS_BY_TYPE.items()
+    }
+
+
+@dataclass
+class AuthoringContext:
+    """What the forms of one questionnaire share: its structure, its export, its question pickers."""
+
+    questionnaire: Questionnaire
+
+    @cached_property
+    def structure(self) -> QuestionnaireStructure:
+        return structure_load(self.questionnaire.pk)
+
+    @cached_property
+    def document(self) -> dict:
+        return questionnaire_export(self.questionnaire)
+
+    def question_choices(self) -> list:
+        return selectors.question_choices(self.structure)
+
+    def builder_data(self, *, owner: str | None = None) -> dict:
+        """Return what the condition builder reads from the page (json_script "authoring-data")."""
+        return {
+            "questions": selectors.authoring_questions(self.structure),
+            "operators": operators_by_type(),
+            "labels": OPERATOR_LABELS,
+            "textLabels": TEXT_OPERATOR_LABELS,
+            "owner": owner,
+        }
+
+
+# --- Options -------------------------------------------------------------------------------------
+
+
+class OptionalJSONField(forms.JSONField):
+    """JSON in a small textarea, shown empty (not "null") when there is none."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "cols": 80, "class": "json-input"}))
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
+class _ProjectTemplateWidget(forms.Widget):
+    """A widget whose template lives in the project's templates/ (the form renderer only sees apps')."""
+
+    def _render(self, template_name, context, renderer=None):
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - autoescaped template
+
+
+class OptionRows(list):
+    """The rows the options editor submitted, before they become §5.1 options."""
+
+
+class OptionsWidget(_ProjectTemplateWidget):
+    """Rows of label, value, description and "exclusive", each with its (read-only) option id."""
+
+    template_name = "admin/questionnaires/widgets/options.html"
+    blank_rows = 2
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = []
+        return value if isinstance(value, list) else []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        rows = []
+        for option in context["widget"]["value"]:
+            if not isinstance(option, dict):
+                continue
+            value_text = option.get("value")
+            rows.append(
+                {
+                    "id": option.get("id") or "",
+                    "label": option.get("label") or "",
+                    "value": ""
+                    if value_text is None
+                    else str(value_text).lower()
+                    if isinstance(value_text, bool)
+                    else str(value_text),
+                    "description": option.get("description") or "",
+                    "exclusive": option.get("isExclusive") is True,
+                }
+            )
+        rows += [
+            {"id": "", "label": "", "value": "", "description": "", "exclusive": False}
+        ] * self.blank_rows
+        context["widget"]["rows"] = rows
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        if f"{name}-label" not in data:
+            return None
+        columns = {
+            key: data.getlist(f"{name}-{key}") if hasattr(data, "getlist") else data.get(f"{name}-{key}", [])
+            for key in ("id", "label", "value", "description", "exclusive")
+        }
+        count = max(len(column) for column in columns.values())
+        rows = []
+        for position in range(count):
+            row = {
+                key: (columns[key][position] if position < len(columns[key]) else "").strip()
+                for key in columns
+            }
+            if not (row["label"] or row["value"] or row["description"]):
+                continue  # a blank row
+            rows.append(row)
+        return OptionRows(rows)
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}-label" not in data
+
+
+class OptionsField(forms.Field):
+    widget = OptionsWidget
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, OptionRows):
+            return value
+        if value in (None, "", []):
+            return None
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ValidationError("Enter the options as rows.") from None
+        return value
+
+    def has_changed(self, initial, data):
+        after = _options_from_rows(self.to_python(data), initial)
+        return json.dumps(initial or None, sort_keys=True) != json.dumps(after or None, sort_keys=True)
+
+
+def _options_from_rows(rows: Any, before: Any) -> Any:
+    """Build §5.1 options from the editor's rows, keeping what the editor does not show."""
+    if not isinstance(rows, OptionRows):
+        return rows  # options given as JSON, or none
+    previous = {o.get("id"): o for o in before or () if isinstance(o, dict)}
+    options = []
+    for row in rows:
+        option = dict(previous.get(row["id"], {})) if row["id"] else {}
+        option["id"] = row["id"] or str(uuid.uuid4())
+        option["label"] = row["label"]
+        old_value = option.get("value")
+        if not row["value"]:
+            option.pop("value", None)
+        elif old_value is not None and (
+            (str(old_value).lower() if isinstance(old_value, bool) else str(old_value)) == row["value"]
+        ):
+            option["value"] = old_value  # unchanged: keep its number or boolean
+        else:
+            option["value"] = row["value"]
+        if row["description"]:
+            option["description"] = row["description"]
+        else:
+            option.pop("description", None)
+        if row["exclusive"] == "yes":
+            option["isExclusive"] = True
+        else:
+            option.pop("isExclusive", None)
+        options.append(option)
+    if any("order" in o for o in options):
+        for position, option in enumerate(options, start=1):
+            option["order"] = position
+    return options or None
+
+
+# --- Questionnaires, sections and questions ----------------------------------------------------------
+
+
+class QuestionnaireForm(forms.ModelForm):
+    class Meta:
+        model = Questionnaire
+        fields = [
+            "name",
+            "description",
+            "industry",
+            "organization",
+            "estimated_time",
+            "is_active",
+            "is_default",
+            "metadata",
+        ]
+        help_texts = {
+            "is_default": "The questionnaire clients of this industry get by default. A draft becomes the "
+            "default when it is published, in place of the current one.",
+            "is_active": "Only active questionnaires can be started.",
+        }
+
+
+class SectionInlineForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["order_index", "name", "description", "icon", "estimated_time"]
+        widgets = {
+            "order_index": forms.NumberInput(attrs={"class": "order-input"}),
+            "description": forms.TextInput(attrs={"size": 30}),
+            "icon": forms.TextInput(attrs={"size": 8}),
+            "estimated_time": forms.NumberInput(attrs={"class": "minutes-input"}),
+        }
+
+
+class QuestionForm(forms.ModelForm):
+    """A question, checked as an import would check it, and against the rules that read it."""
+
+    options = OptionsField(
+        help_text="Leave the id empty: it is generated. Rows with no label, value or description are "
+        "ignored; reorder by dragging the ⇅ handle."
+    )
+    validation_rules = OptionalJSONField()
+    default_value = OptionalJSONField()
+    suggested_answer = OptionalJSONField()
+    document_mappings = OptionalJSONField()
+    metadata = OptionalJSONField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "section",
+            "text",
+            "type",
+            "order_index",
+            "is_required",
+            "options",
+            "help_text",
+            "explanation",
+            "placeholder",
+            "validation_rules",
+            "default_value",
+            "suggested_answer",
+            "industry_tags",
+            "document_mappings",
+            "metadata",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "help_text": forms.Textarea(attrs={"rows": 2}),
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "validation_rules": 'JSON: {"minLength", "maxLength", "min", "max", "pattern", '
+            '"customMessage", "step", "maxFileSize", "allowedTypes"}.',
+            "suggested_answer": 'JSON: {"value", "reason", "confidence"}; a value shaped like an answer, '
+            'e.g. {"selectedOptionId": "…"}, must name an option of this question.',
+            "document_mappings": 'JSON: [{"documentType", "section", "field"}].',
+            "default_value": "An answer in its stored shape, e.g. "
+            '{"number": 3} or {"selectedOptionId": "…"}.',
+            "metadata": "JSON. A MATRIX question lists its rows here: "
+            '{"rows": [{"id": "ci", "label": "…"}]}.',
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "section" in self.fields:
+            drafts = Section.objects.filter(questionnaire__published_at__isnull=True).select_related(
+                "questionnaire"
+            )
+            if self.instance.pk and self.instance.section_id:
+                drafts = drafts.filter(questionnaire_id=self.instance.section.questionnaire_id)
+            self.fields["section"].queryset = drafts.order_by("questionnaire__name", "order_index")
+            self.fields["section"].label_from_instance = lambda s: f"{s.questionnaire} › {s.name}"
+
+    def _questionnaire(self) -> Questionnaire | None:
+        section = self.cleaned_data.get("section") if "section" in self.fields else None
+        section = section or (self.instance.section if self.instance.section_id else None)
+        return section.questionnaire if section is not None else None
+
+    def clean_metadata(self):
+        metadata = self.cleaned_data.get("metadata")
+        return {} if metadata is None else metadata
+
+    def clean_options(self):
+        return _options_from_rows(self.cleaned_data.get("options"), self.instance.options)
+
+    def clean(self):
+        cleaned = super().clean()
+        questionnaire = self._questionnaire()
+        if questionnaire is not None and questionnaire.published_at is not None:
+            raise ValidationError(
+                f'"{questionnaire}" is published and read-only; make a new version to change it.'
+            )
+        data = {}
+        for name in services._QUESTION_KEYS:
+            if name in self.fields:
+                if name in cleaned:
+                    data[name] = cleaned[name]
+            else:
+                data[name] = getattr(self.instance, name)
+        if any(name in self.errors for name in data):
+            return cleaned
+        problems = services.question_problems(
+            data=data,
+            questionnaire=questionnaire if self.instance.pk else None,
+            question_id=str(self.instance.pk) if self.instance.pk else None,
+        )
+        for name, messages in problems.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message if target else f"{name}: {message}")
+        return cleaned
+
+
+class QuestionInlineForm(QuestionForm):
+    # Edited on the question's own page.
+    options = validation_rules = default_value = suggested_answer = document_mappings = metadata = None
+
+    class Meta(QuestionForm.Meta):
+        fields = ["order_index", "text", "type", "is_required"]
+        widgets = {
+            "order_index": forms.NumberInput(attrs={"class": "order-input"}),
+            "text": forms.Textarea(attrs={"rows": 1, "cols": 50}),
+        }
+
+
+# --- Visibility rules -------------------------------------------------------------------------------
+
+
+class ConditionWidget(_ProjectTemplateWidget, forms.Textarea):
+    """The condition as JSON, which authoring.js turns into a builder (field, operator, value)."""
+
+    template_name = "admin/questionnaires/widgets/condition.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 4, "cols": 80, "class": "condition-json", **(attrs or {})})
+
+
+class TargetsField(forms.TypedMultipleChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", uuid.UUID)
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8, "class": "target-picker"}))
+        kwargs.setdefault("label", "Target questions")
+        kwargs.setdefault("help_text", "The questions this rule shows, hides, requires or makes optional.")
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return [str(item) for item in value]
+        return value
+
+    def has_changed(self, initial, data):
+        return sorted(str(i) for i in initial or ()) != sorted(str(i) for i in data or ())
+
+
+class VisibilityRuleForm(forms.ModelForm):
+    """A rule whose condition and targets are picked from the questionnaire's own questions."""
+
+    condition = OptionalJSONField(
+        required=True,
+        widget=ConditionWidget,
+        help_text="Pick a question, an operator that fits its type and a value; combine several with "
+        "“all of” (AND) or “any of” (OR). “Edit as JSON” shows the condition itself.",
+    )
+    target_question_ids = TargetsField()
+
+    class Meta:
+        model = VisibilityRule
+        fields = ["action", "condition", "target_question_ids", "priority", "is_active"]
+
+    def __init__(self, *args, authoring: AuthoringContext | None = None, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.authoring = authoring
+        self.owner = (
+            owner if owner is not None else (self.instance.question if self.instance.question_id else None)
+        )
+        choices = authoring.question_choices() if authoring is not None else []
+        known = {str(choice) for _, items in choices for choice, _ in items}
+        current = [str(t) for t in (self.instance.target_question_ids or ())]
+        missing = [(t, f"(not a question of this questionnaire: {t})") for t in current if t not in known]
+        if missing:
+            choices = [*choices, ("Unknown", missing)]
+        self.fields["target_question_ids"].choices = choices
+        self.fields["action"].choices = RuleAction.choices
+
+    def clean_condition(self):
+        condition = self.cleaned_data.get("condition")
+        if not isinstance(condition, dict):
+            raise ValidationError(
+                "The condition must be a JSON object such as "
+                '{"field": "<question id>", "operator": "is_not_empty"}.'
+            )
+        return condition
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.authoring is None or self.owner is None:
+            return cleaned
+        if self.authoring.questionnaire.published_at is not None:
+            raise ValidationError(
+                "This questionnaire is published and read-only; make a new version to change it."
+            )
+        if any(name in self.errors for name in ("condition", "target_question_ids", "action")):
+            return cleaned
+        data = {key: cleaned.get(key) for key in ("condition", "action", "target_question_ids", "priority")}
+        data["is_active"] = cleaned.get("is_active", True)
+        problems = services.visibility_rule_problems(
+            questionnaire=self.authoring.questionnaire,
+            question_id=str(self.owner.pk),
+            data=data,
+            rule_id=str(self.instance.pk) if self.instance.pk else None,
+            document=self.authoring.document,
+        )
+        for name, messages in problems.items():
+            target = name if name in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+        return cleaned
+
+
+# --- Pages of their own ------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Interchange file",
+        help_text="A JSON document in the acqs-questionnaire/1 format (docs/questionnaire-format.md).",
+    )
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label="The shared catalogue",
+        help_text="Who owns the imported questionnaire.",
+    )
+
+    MAX_SIZE = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise ValidationError("The file is larger than 5 MB.")
+        return upload
+
+
+class CloneForm(forms.Form):
+    name = forms.CharField(max_length=255, label="Name of the copy")
+
+
+class PreviewForm(forms.Form):
+    industry = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="The industry the preview answers for (questions tagged for other industries are hidden).",
+    )

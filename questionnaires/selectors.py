@@ -1,0 +1,181 @@
+"""Reads for authoring in the admin: versions of a lineage, session usage, pickers, history."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Func, Q, QuerySet
+
+from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
+from questionnaires.structure import QuestionnaireStructure
+
+# A preview session (questionnaires.services.questionnaire_preview_start) is an admin's trial run:
+# it never counts as a client's session.
+PREVIEW = Q(metadata__contains={"preview": True})
+
+
+def questionnaires_with_usage(queryset: QuerySet | None = None) -> QuerySet:
+    """Annotate each questionnaire with its client sessions: all of them, and those in progress."""
+    queryset = Questionnaire.objects.all() if queryset is None else queryset
+    real = ~Q(sessions__metadata__contains={"preview": True})
+    return queryset.annotate(
+        session_count=Count("sessions", filter=real, distinct=True),
+        in_progress_count=Count("sessions", filter=real & Q(sessions__status="IN_PROGRESS"), distinct=True),
+    )
+
+
+def questionnaire_versions(*, questionnaire: Questionnaire) -> list[Questionnaire]:
+    """Return every version of the questionnaire's lineage, newest first, with their usage."""
+    return list(
+        questionnaires_with_usage(Questionnaire.objects.filter(lineage_id=questionnaire.lineage_id)).order_by(
+            "-version"
+        )
+    )
+
+
+def questionnaire_previous_version(*, questionnaire: Questionnaire) -> Questionnaire | None:
+    """Return the latest published version of the lineage before this one, or None."""
+    return (
+        Questionnaire.objects.filter(
+            lineage_id=questionnaire.lineage_id,
+            version__lt=questionnaire.version,
+            published_at__isnull=False,
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def questionnaire_draft(*, questionnaire: Questionnaire) -> Questionnaire | None:
+    """Return the draft of the questionnaire's lineage, if it has one."""
+    return (
+        Questionnaire.objects.filter(lineage_id=questionnaire.lineage_id, published_at__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+
+
+def questionnaire_default_for(*, industry: str | None, exclude=None) -> Questionnaire | None:
+    """Return the published default questionnaire of an industry (None and "" are one industry)."""
+    same = Q(industry__isnull=True) | Q(industry="") if not industry else Q(industry=industry)
+    found = Questionnaire.objects.filter(same, is_default=True, published_at__isnull=False)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("-published_at").first()
+
+
+def sessions_in_progress_on_other_versions(*, questionnaire: Questionnaire) -> int:
+    """Count the clients' sessions in progress on the lineage's other versions (they keep theirs)."""
+    from sessions_app.models import Session, SessionStatus
+
+    return (
+        Session.objects.filter(
+            questionnaire__lineage_id=questionnaire.lineage_id, status=SessionStatus.IN_PROGRESS
+        )
+        .exclude(questionnaire=questionnaire)
+        .exclude(PREVIEW)
+        .count()
+    )
+
+
+def preview_session_for(*, questionnaire: Questionnaire, user):
+    """Return the user's current preview session of this questionnaire, or None."""
+    from sessions_app.models import Session
+
+    return (
+        Session.objects.filter(PREVIEW, questionnaire=questionnaire, user=user)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def question_choices(structure: QuestionnaireStructure, *, limit: int = 90) -> list[tuple[str, list]]:
+    """Return the questions as grouped choices (section name, [(id, text)]) for pickers."""
+    groups = []
+    for section in structure.sections:
+        items = []
+        for question in section.questions:
+            text = " ".join(question.text.split())
+            items.append((question.id, text if len(text) <= limit else text[: limit - 1] + "…"))
+        groups.append((section.name, items))
+    return groups
+
+
+def authoring_questions(structure: QuestionnaireStructure) -> list[dict]:
+    """Return the questions as the condition builder needs them: text, type and options."""
+    return [
+        {
+            "id": question.id,
+            "text": " ".join(question.text.split()),
+            "type": question.type,
+            "section": section.name,
+            "options": [
+                {"id": option.get("id"), "label": option.get("label", "")}
+                for option in question.options or ()
+                if isinstance(option, dict)
+            ],
+        }
+        for section in structure.sections
+        for question in section.questions
+    ]
+
+
+def questionnaire_history(*, questionnaire: Questionnaire) -> QuerySet:
+    """Return the field-level history of a questionnaire and everything in it, newest first.
+
+    Rows of sections, questions and rules that were deleted since are found through the parent id
+    their last entry recorded.
+    """
+    from audit.models import AuditLog
+
+    types = ContentType.objects.get_for_models(Questionnaire, Section, Question, VisibilityRule)
+    section_ids = {
+        str(pk) for pk in Section.objects.filter(questionnaire=questionnaire).values_list("pk", flat=True)
+    }
+    section_ids |= _deleted_children(types[Section], "questionnaire", {str(questionnaire.pk)})
+    question_ids = {
+        str(pk)
+        for pk in Question.objects.filter(section__questionnaire=questionnaire).values_list("pk", flat=True)
+    }
+    question_ids |= _deleted_children(types[Question], "section", section_ids)
+    rule_ids = {
+        str(pk)
+        for pk in VisibilityRule.objects.filter(question__section__questionnaire=questionnaire).values_list(
+            "pk", flat=True
+        )
+    }
+    rule_ids |= _deleted_children(types[VisibilityRule], "question", question_ids)
+    scope = (
+        Q(content_type=types[Questionnaire], object_pk=str(questionnaire.pk))
+        | Q(content_type=types[Section], object_pk__in=section_ids)
+        | Q(content_type=types[Question], object_pk__in=question_ids)
+        | Q(content_type=types[VisibilityRule], object_pk__in=rule_ids)
+        | Q(content_type__isnull=True, resource_id=questionnaire.pk)
+    )
+    return AuditLog.objects.filter(scope).select_related("actor", "content_type").order_by("-timestamp")
+
+
+def _deleted_children(content_type: ContentType, parent_field: str, parent_ids: set[str]) -> set[str]:
+    from audit.models import AuditLog
+
+    if not parent_ids:
+        return set()
+    # django-auditlog records a deleted row's last values as "before" (audit.entries.to_before_after).
+    deleted = AuditLog.objects.filter(
+        content_type=content_type, action=AuditLog.Action.DELETE, changes__before__has_key=parent_field
+    ).values_list("object_pk", "changes")
+    found = set()
+    for object_pk, changes in deleted:
+        parent = (changes.get("before") or {}).get(parent_field)
+        if str(parent) in parent_ids:
+            found.add(object_pk)
+    return found
+
+
+def industry_tags_in_use() -> list[str]:
+    """Return every industry tag some question carries, sorted."""
+    tags = (
+        Question.objects.annotate(tag=Func("industry_tags", function="unnest", output_field=CharField()))
+        .values_list("tag", flat=True)
+        .distinct()
+    )
+    return sorted(tag for tag in tags if tag)

@@ -1,0 +1,27 @@
+"""The real Redis broker, seen from the tests: a queue of this test run's own, read and emptied."""
+
+import json
+import os
+
+QUEUE = f"acqs-test-documents-{os.getpid()}"
+
+
+def queue_take(queue: str = QUEUE) -> list[dict]:
+    """Remove and return the messages waiting in the queue, as {task, args}."""
+    from config.celery import app
+
+    taken = []
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        while (message := channel.basic_get(queue, no_ack=True)) is not None:
+            body = message.body if isinstance(message.body, str | bytes) else json.dumps(message.body)
+            args, _kwargs, _embed = json.loads(body)
+            taken.append({"task": message.headers["task"], "args": args})
+    return taken
+
+
+def queue_purge(queue: str = QUEUE) -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(queue)

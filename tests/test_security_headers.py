@@ -1,0 +1,363 @@
+"""Security headers on HTML, API and file responses; the pages working under the Content-Security-Policy in
+Debian's chromium; `check --deploy` passing under production settings.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import reverse
+
+from config import embedded
+from config.security_headers import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+from documents import storage as document_storage
+from documents.models import DocumentStatus
+from sessions_app.models import Response
+from tests.accounts.factories import PASSWORD, ReviewerFactory
+from tests.accounts.helpers import login_with_mfa
+from tests.browser.conftest import browser, log_in, page  # noqa: F401 - fixtures
+from tests.documents.factories import DocumentFactory, DocumentTypeFactory
+from tests.questionnaires.factories import QuestionFactory
+from tests.sessions_app.builders import branching_questionnaire
+from tests.sessions_app.factories import SessionFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+# A valid, one-page PDF: enough for chromium's viewer to open it in the reviewer's preview frame.
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def directives(header: str) -> dict[str, str]:
+    parts = (part.strip().split(" ", 1) for part in header.split(";") if part.strip())
+    return {name: value for name, value in parts}
+
+
+def assert_security_headers(response, *, policy=PAGE_POLICY):
+    assert response["Content-Security-Policy"] == policy
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+# ------------------------------------------------------------------ headers, through the test client
+
+
+def test_the_policy_is_the_one_the_pages_are_written_for():
+    assert "; ".join(f"{k} {v}" for k, v in CONTENT_SECURITY_POLICY.items()) == PAGE_POLICY
+
+
+@pytest.mark.django_db
+def test_an_html_page_carries_every_security_header(client):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_a_logged_in_page_and_an_error_page_carry_them_too(client, client_a):
+    client.force_login(client_a)
+    assert_security_headers(client.get("/account/"))
+    missing = client.get("/sessions/00000000-0000-0000-0000-000000000000/")
+    assert missing.status_code == 404
+    assert_security_headers(missing)
+
+
+@pytest.mark.django_db
+def test_api_responses_carry_them(client, client_a):
+    unauthenticated = client.get("/api/v1/questionnaires/")
+    assert unauthenticated.status_code in (401, 403)
+    assert unauthenticated["Content-Type"].startswith("application/json")
+    assert_security_headers(unauthenticated)
+    assert_security_headers(client.get("/api/v1/no-such-endpoint/"))
+    assert_security_headers(client.get("/api/v1/schema/?format=json"))
+
+
+@pytest.mark.django_db
+def test_health_probes_answered_before_the_other_middleware_carry_them(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_needs_no_exception_to_the_policy(client):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    assert_security_headers(response)
+    assert "<script>" not in response.content.decode()  # its start-up script is a static file
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_keeps_its_own_sandboxing_policy(client, client_a, media_root):
+    flow = branching_questionnaire(organization=client_a.organization)
+    question = QuestionFactory(section=flow.first, order_index=9, type="FILE_UPLOAD", text="A file")
+    session = SessionFactory(user=client_a, questionnaire=flow.questionnaire)
+    token, name = "a" * 32, "notes.txt"
+    default_storage.save(f"uploads/{session.pk}/{question.pk}/{token}/{name}", ContentFile(b"notes"))
+    url = reverse("sessions_app:file", args=[session.pk, question.pk, token, name])
+    value = {"fileUrl": url, "fileName": name, "fileSize": 5, "mimeType": "text/plain"}
+    Response.objects.create(session=session, question=question, value=value)
+    client.force_login(client_a)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def reviewed_pdf(client_a, org_a, media_root):
+    """A PDF waiting for review in organization A, with its file in storage."""
+    session = SessionFactory(
+        user=client_a, questionnaire=branching_questionnaire(organization=org_a).questionnaire
+    )
+    document = DocumentFactory(
+        session=session,
+        document_type=DocumentTypeFactory(),
+        status=DocumentStatus.PENDING_REVIEW,
+        format="PDF",
+        file_name="preview.pdf",
+    )
+    key = document_storage.document_key(
+        session_id=session.pk, document_id=document.pk, version=1, slug="preview", extension="pdf"
+    )
+    document.storage_url = document_storage.document_write(key=key, payload=TINY_PDF)
+    document.file_size = len(TINY_PDF)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def reviewer(org_a):
+    group, _ = Group.objects.get_or_create(name="Reviewers")
+    group.permissions.add(
+        Permission.objects.get(codename="review_document", content_type__app_label="accounts")
+    )
+    return ReviewerFactory(email="reviewer@acme.example", organization=org_a)
+
+
+@pytest.mark.django_db
+def test_the_pdf_preview_may_be_framed_by_this_site_only(client, reviewer, reviewed_pdf):
+    client.force_login(reviewer)
+    url = reverse("documents:file", args=[reviewed_pdf.pk])
+
+    preview = client.get(url + "?inline=1")
+    detail = client.get(reverse("documents:detail", args=[reviewed_pdf.pk]))
+
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    # frame-ancestors says what X-Frame-Options says: browsers obey the policy over the older header.
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert directives(preview["Content-Security-Policy"])["frame-ancestors"] == "'self'"
+    assert detail["X-Frame-Options"] == "DENY"
+    assert directives(detail["Content-Security-Policy"])["frame-ancestors"] == "'none'"
+    assert_security_headers(detail)
+
+
+@pytest.mark.django_db
+def test_admin_pages_carry_them(client, admin_user):
+    login_with_mfa(client, admin_user)
+    response = client.get("/admin/questionnaires/questionnaire/")
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+# ------------------------------------------------------------------ manage.py check --deploy
+
+
+def test_check_deploy_passes_under_production_settings():
+    """`manage.py check --deploy` finds nothing, not even a warning, with production settings.
+
+    It runs in a child process (settings are read once per process) against the servers this run
+    already uses, so nothing new is started; the checks themselves need no database.
+    """
+    # The browser tests' fixture sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never would.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {
+        **inherited,
+        "DJANGO_ENV": "production",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "example.com",
+        "DATABASE_URL": embedded.database_url(),
+        "REDIS_URL": embedded.redis_url(),
+        "ACQS_TESTING": "false",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_send_the_headers_first(monkeypatch):
+    """The middleware is first, so it also covers what the health middleware answers by itself."""
+    assert settings.MIDDLEWARE[0] == "config.security_headers.SecurityHeadersMiddleware"
+
+
+# ------------------------------------------------------------------ in the browser: zero violations
+
+
+VIOLATIONS_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || location.pathname}:${event.lineNumber}`);
+});
+"""
+
+
+class ViolationWatch:
+    """Collect what chromium reports about the Content-Security-Policy, in the console and as events."""
+
+    def __init__(self, browser_page):
+        self.page = browser_page
+        self.console: list[str] = []
+        browser_page.add_init_script(VIOLATIONS_RECORDER)
+        browser_page.on("console", self._console)
+
+    def _console(self, message):
+        text = message.text
+        if (
+            "Content Security Policy" in text
+            or "Content-Security-Policy" in text
+            or "Permissions-Policy" in text
+        ):
+            self.console.append(f"{self.page.url}: {text}")
+
+    def visit(self, url: str, *, ready: str | None = None):
+        response = self.page.goto(url)
+        assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+        if ready:
+            self.page.locator(ready).first.wait_for()
+        self.page.wait_for_load_state("load")
+        return response
+
+    def violations(self) -> list[str]:
+        events = []
+        for frame in self.page.frames:
+            try:
+                events += frame.evaluate("window.__cspViolations || []")
+            except Exception:  # noqa: BLE001 - a frame chromium's PDF viewer owns cannot be evaluated
+                continue
+        return self.console + events
+
+
+def signed_in_page(chromium, live_server, user):
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    cookie = login_with_mfa(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    signed_in = context.new_page()
+    signed_in.set_default_timeout(15_000)
+    return context, signed_in
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_client_pages_work_with_no_policy_violation(live_server, page, client_a):  # noqa: F811
+    flow = branching_questionnaire(organization=client_a.organization)
+    watch = ViolationWatch(page)
+
+    watch.visit(f"{live_server.url}/login/", ready="form")
+    log_in(page, live_server, client_a.email, PASSWORD)
+    page.get_by_role("heading", name="My questionnaires").wait_for()
+    page.get_by_role("button", name="Start").first.click()
+    page.get_by_label("Yes").check()  # an htmx answer: the product name appears, progress moves
+    page.get_by_label("Product name").fill("Widget")
+    page.get_by_label("Product name").blur()
+    page.locator("#progress").get_by_text("1 of").wait_for()
+    page.get_by_label("Product name").wait_for()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_label("Contact e-mail").wait_for()
+    watch.visit(f"{live_server.url}/sessions/", ready="progress")
+    watch.visit(f"{live_server.url}/account/", ready="h1")
+    watch.visit(f"{live_server.url}/account/mfa/setup/", ready="svg")
+    watch.visit(f"{live_server.url}/account/api-keys/", ready="h1")
+    assert flow.questionnaire.sessions.count() == 1
+
+    assert watch.violations() == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_and_the_api_documentation_work_with_no_policy_violation(
+    browser,  # noqa: F811
+    live_server,
+    admin_user,
+):
+    flow = branching_questionnaire(organization=admin_user.organization)
+    context, admin_page = signed_in_page(browser, live_server, admin_user)
+    watch = ViolationWatch(admin_page)
+
+    watch.visit(f"{live_server.url}/admin/questionnaires/questionnaire/", ready="#result_list")
+    watch.visit(
+        f"{live_server.url}/admin/questionnaires/questionnaire/{flow.questionnaire.pk}/change/",
+        ready=".outline-section",
+    )
+    watch.visit(
+        f"{live_server.url}/admin/questionnaires/question/{flow.product_name.pk}/change/", ready="form"
+    )
+    watch.visit(f"{live_server.url}/admin/audit/auditlog/", ready="#result_list")
+    watch.visit(f"{live_server.url}/admin/accounts/user/{admin_user.pk}/change/", ready="form")
+    watch.visit(f"{live_server.url}/api/v1/docs/", ready=".opblock")
+    admin_page.locator(".opblock-summary").first.click()  # an operation opens, with its example values
+    admin_page.locator(".opblock-body").first.wait_for()
+    admin_page.locator(".model-box, .highlight-code, .microlight").first.wait_for()
+
+    assert watch.violations() == []
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_reviewers_pdf_preview_loads_in_its_frame(
+    browser,  # noqa: F811
+    live_server,
+    reviewer,
+    reviewed_pdf,
+):
+    context, reviewer_page = signed_in_page(browser, live_server, reviewer)
+    watch = ViolationWatch(reviewer_page)
+
+    with reviewer_page.expect_response(lambda r: "inline=1" in r.url) as framed:
+        watch.visit(f"{live_server.url}{reverse('documents:detail', args=[reviewed_pdf.pk])}", ready="iframe")
+    reviewer_page.wait_for_timeout(500)  # the viewer reports a refused frame just after the response
+
+    assert framed.value.status == 200
+    assert framed.value.headers["content-type"] == "application/pdf"
+    assert watch.violations() == []
+    context.close()
