@@ -1,0 +1,180 @@
+"""Every URL that takes an object id is a 404 for users (and API keys) of another organization.
+
+The URL resolver is enumerated: a new URL with an id in it must get an entry in ENTRIES (how to build
+an object of organization A for it), or EXEMPT with the reason, or this test fails.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.api_keys import api_key_create
+from accounts.services import mfa_activate
+from config.admin_scoping import GLOBAL, ORGANIZATION_PATHS
+from sessions_app import services
+from tests.accounts.factories import TOTP_SECRET, ApiKeyFactory, ReviewerFactory, UserFactory
+from tests.accounts.helpers import login_with_mfa
+from tests.documents.factories import DocumentFactory
+from tests.sessions_app.builders import branching_questionnaire
+
+pytestmark = pytest.mark.django_db
+
+ALL_SCOPES = ["questionnaires:read", "sessions:read", "sessions:write", "documents:read"]
+
+
+def _walk(resolver, prefix=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = pattern.namespace
+            if namespace == "admin":
+                continue  # the admin is checked below, model by model
+            for ns, name, route in _walk(pattern, prefix + str(pattern.pattern)):
+                yield (namespace or ns), name, route
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            if "<" in route:
+                yield None, pattern.name, route
+
+
+def url_patterns_with_ids() -> set[str]:
+    return {f"{ns}:{name}" if ns else name for ns, name, _ in _walk(get_resolver())}
+
+
+@pytest.fixture
+def tenant_a(org_a, client_a):
+    flow = branching_questionnaire(organization=org_a)
+    session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
+    document = DocumentFactory(session=session)
+    return {
+        "questionnaire": flow.questionnaire,
+        "section": flow.first,
+        "question": flow.has_product,
+        "session": session,
+        "document": document,
+        "api_key": ApiKeyFactory(user=client_a),
+    }
+
+
+# name → (method, kwargs from organization A's objects)
+ENTRIES = {
+    "sessions_app:start": ("post", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
+    "sessions_app:resume": ("get", lambda a: {"session_id": a["session"].pk}),
+    "sessions_app:section": ("get", lambda a: {"session_id": a["session"].pk, "section_id": a["section"].pk}),
+    "sessions_app:answer": (
+        "post",
+        lambda a: {"session_id": a["session"].pk, "question_id": a["question"].pk},
+    ),
+    "sessions_app:review": ("get", lambda a: {"session_id": a["session"].pk}),
+    "sessions_app:complete": ("post", lambda a: {"session_id": a["session"].pk}),
+    "sessions_app:file": (
+        "get",
+        lambda a: {
+            "session_id": a["session"].pk,
+            "question_id": a["question"].pk,
+            "token": "t",
+            "name": "f.png",
+        },
+    ),
+    "documents:detail": ("get", lambda a: {"document_id": a["document"].pk}),
+    "documents:approve": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:reject": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:assign": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:regenerate": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:retry": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:file": ("get", lambda a: {"document_id": a["document"].pk}),
+    "documents:session_panel": ("get", lambda a: {"session_id": a["session"].pk}),
+    "api:questionnaire-detail": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
+    "api:session-detail": ("get", lambda a: {"session_id": a["session"].pk}),
+    "api:session-answer": ("put", lambda a: {"session_id": a["session"].pk, "question_id": a["question"].pk}),
+    "api:session-complete": ("post", lambda a: {"session_id": a["session"].pk}),
+    "api:session-documents": ("get", lambda a: {"session_id": a["session"].pk}),
+    "api:document-download": ("get", lambda a: {"document_id": a["document"].pk}),
+    "api_keys:revoke": ("post", lambda a: {"api_key_id": a["api_key"].pk}),
+    "accounts:gdpr_user": ("get", lambda a: {"user_id": a["session"].user_id}),
+    "accounts:gdpr_user_export": ("get", lambda a: {"user_id": a["session"].user_id}),
+    "accounts:gdpr_user_anonymise": ("post", lambda a: {"user_id": a["session"].user_id}),
+}
+EXEMPT = {
+    "accounts:password_reset_confirm": "no tenant object: a signed, expiring token names the user",
+}
+
+
+def test_every_url_with_an_id_has_an_isolation_entry():
+    missing = url_patterns_with_ids() - set(ENTRIES) - set(EXEMPT)
+    assert not missing, f"add these URLs to ENTRIES in {__file__}: {sorted(missing)}"
+
+
+def _request(browser, method, url, **headers):
+    if method == "get":
+        return browser.get(url, **headers)
+    return getattr(browser, method)(url, data="{}", content_type="application/json", **headers)
+
+
+@pytest.fixture(params=["client", "reviewer"])
+def outsider(request, org_b):
+    """A client and a reviewer of organization B, logged in."""
+    factory = UserFactory if request.param == "client" else ReviewerFactory
+    browser = Client()
+    browser.force_login(factory(organization=org_b))
+    return browser
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_another_organizations_object_is_a_404(name, tenant_a, outsider):
+    method, kwargs = ENTRIES[name]
+    url = reverse(name, kwargs=kwargs(tenant_a))
+    response = _request(outsider, method, url)
+    assert response.status_code == 404, f"{name}: {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ENTRIES if n.startswith("api:")))
+def test_another_organizations_object_is_a_404_for_an_api_key(name, tenant_a, org_b):
+    _, raw_key = api_key_create(user=UserFactory(organization=org_b), name="Outsider", scopes=ALL_SCOPES)
+    method, kwargs = ENTRIES[name]
+    url = reverse(name, kwargs=kwargs(tenant_a))
+    response = _request(Client(), method, url, HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert response.status_code == 404, f"{name}: {response.status_code}"
+
+
+def test_every_admin_model_is_scoped_to_an_organization():
+    from django.contrib import admin
+
+    unscoped = [m._meta.label for m in admin.site._registry if m._meta.label_lower not in ORGANIZATION_PATHS]
+    assert not unscoped
+
+
+def test_a_staff_user_of_another_organization_sees_none_of_its_rows_in_the_admin(client, tenant_a, org_b):
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(organization=org_b, is_staff=True, role="ADMIN")
+    staff.user_permissions.set(Permission.objects.all())
+    mfa_activate(user=staff, secret=TOTP_SECRET, actor=None)
+    login_with_mfa(client, staff)
+    # The admin itself answers for the user's own organization (so a redirect below is the scoping).
+    own = client.get(reverse("admin:sessions_app_session_changelist"))
+    assert own.status_code == 200
+    objects = {
+        "questionnaires.questionnaire": tenant_a["questionnaire"],
+        "questionnaires.section": tenant_a["section"],
+        "questionnaires.question": tenant_a["question"],
+        "sessions_app.session": tenant_a["session"],
+        "documents.document": tenant_a["document"],
+        "accounts.apikey": tenant_a["api_key"],
+        "accounts.user": tenant_a["session"].user,
+        "accounts.organization": tenant_a["session"].user.organization,
+    }
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        if ORGANIZATION_PATHS[label] is GLOBAL or label not in objects:
+            continue
+        opts = model._meta
+        # The list first: the refused change page below leaves a message naming the id.
+        listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert str(objects[label].pk) not in listing.content.decode(), label
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[label].pk])
+        response = client.get(change)
+        assert response.status_code == 302 and "/admin/" in response["Location"], (
+            label,
+            response.status_code,
+        )
