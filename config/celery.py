@@ -12,11 +12,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@signals.task_prerun.connect
+@signals.worker_init.connect
+@signals.worker_process_init.connect
 def _tasks_act_for_every_organization(**kwargs):
-    from config.tenancy import task_scope_system
+    from config.tenancy import worker_scope_system
 
-    task_scope_system()
+    worker_scope_system()
 
 
 app.conf.beat_schedule = {

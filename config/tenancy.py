@@ -13,6 +13,7 @@ import contextlib
 
 from django.conf import settings
 from django.db import connections
+from django.db.backends.signals import connection_created
 
 TENANT_SETTING = "app.tenant"
 USER_SETTING = "app.user_id"
@@ -97,6 +98,18 @@ def reset_pooled_connection(connection) -> None:
     )
 
 
-def task_scope_system(**kwargs) -> None:
-    """Celery task_prerun: background tasks act for every organization."""
-    tenant_set(SYSTEM)
+def _system_scope_on_connect(sender, connection, **kwargs) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, false), set_config(%s, '', false)",
+            [TENANT_SETTING, SYSTEM, USER_SETTING],
+        )
+
+
+def worker_scope_system() -> None:
+    """In a Celery worker process: every connection it opens acts for every organization.
+
+    Set on connection, not per task: Celery closes the task's connection around each task (and the
+    pool resets it), so a setting made before the task would be gone by its first query.
+    """
+    connection_created.connect(_system_scope_on_connect, dispatch_uid="tenancy-worker-system-scope")

