@@ -72,11 +72,17 @@ def detail(request, document_id):
     return render(request, "documents/detail.html", _detail_context(request, document))
 
 
+# PostgreSQL text cannot hold NUL; a form that carries one is refused, as Django's own forms do.
+NUL_REFUSED = "The text contains a null character; remove it and try again."
+
+
 @login_required
 @require_POST
 def approve(request, document_id):
     document = selectors.document_for_reviewer(user=request.user, document_id=document_id)
     comment = request.POST.get("comment", "")
+    if "\x00" in comment:
+        return _refuse(request, document, NUL_REFUSED, UNPROCESSABLE)
     if len(comment) > MAX_COMMENTS:
         return _refuse(request, document, f"Keep the comment under {MAX_COMMENTS} characters.", UNPROCESSABLE)
     try:
@@ -93,6 +99,8 @@ def reject(request, document_id):
     document = selectors.document_for_reviewer(user=request.user, document_id=document_id)
     reason, comments = request.POST.get("reason", ""), request.POST.get("comments", "")
     form = {"reason": reason, "comments": comments}
+    if "\x00" in reason or "\x00" in comments:
+        return _refuse(request, document, NUL_REFUSED, UNPROCESSABLE, form={"reason": "", "comments": ""})
     if len(reason) > MAX_REASON or len(comments) > MAX_COMMENTS:
         return _refuse(
             request, document, "The reason or the comments are too long.", UNPROCESSABLE, form=form
