@@ -18,7 +18,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DataError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -364,23 +363,10 @@ def world(org_a, client_a, admin_user, settings, tmp_path):
     return World(org_a, client_a, admin_user)
 
 
-# Server errors found by these tests in the documents app, which its own work is fixing. Strict: once
-# fixed, the test passes, fails as "XPASS", and the entry must go.
-KNOWN_SERVER_ERRORS = {
-    (
-        "document approve",
-        "control characters",
-    ): "documents/: a NUL in the comment reaches jsonb review_status",
-    ("document reject", "control characters"): "documents/: a NUL in the reason reaches a text column",
-}
-
-
 def form_cases():
     for name in TARGETS:
         for garbage in FORM_GARBAGE:
-            reason = KNOWN_SERVER_ERRORS.get((name, garbage))
-            marks = [pytest.mark.xfail(strict=True, raises=DataError, reason=reason)] if reason else []
-            yield pytest.param(name, garbage, id=f"{name}-{garbage}", marks=marks)
+            yield pytest.param(name, garbage, id=f"{name}-{garbage}")
 
 
 @pytest.mark.parametrize(("name", "garbage"), list(form_cases()))
@@ -389,8 +375,8 @@ def test_garbage_in_a_form_is_refused_cleanly(world, name, garbage):
     data = FORM_GARBAGE[garbage](target.fields)
     if garbage != "missing fields":
         # A program that claims to be a PNG, under a name that climbs directories and reverses itself.
-        for name in target.file_fields:
-            data[name] = SimpleUploadedFile("../../\u202egnp.exe", b"MZ\x90\x00garbage", "image/png")
+        for file_field in target.file_fields:
+            data[file_field] = SimpleUploadedFile("../../\u202egnp.exe", b"MZ\x90\x00garbage", "image/png")
     response = target.client.post(target.url, {**target.base, **data})
     assert_refused_cleanly(response, target, garbage)
 

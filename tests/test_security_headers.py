@@ -1,5 +1,7 @@
-"""Security headers on HTML, API and file responses; the pages working under the Content-Security-Policy in
-Debian's chromium; `check --deploy` passing under production settings.
+"""Security headers on HTML, API and file responses, and `check --deploy` passing under production settings.
+
+That the pages work under the policy, in Debian's chromium, is tests/browser/test_content_security_policy.py
+(browser tests live under tests/browser/, which owns the one Playwright instance a run may have).
 """
 
 import os
@@ -13,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.urls import reverse
 
 from config import embedded
@@ -21,9 +22,8 @@ from config.security_headers import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 from documents import storage as document_storage
 from documents.models import DocumentStatus
 from sessions_app.models import Response
-from tests.accounts.factories import PASSWORD, ReviewerFactory
+from tests.accounts.factories import ReviewerFactory
 from tests.accounts.helpers import login_with_mfa
-from tests.browser.conftest import browser, log_in, page  # noqa: F401 - fixtures
 from tests.documents.factories import DocumentFactory, DocumentTypeFactory
 from tests.questionnaires.factories import QuestionFactory
 from tests.sessions_app.builders import branching_questionnaire
@@ -224,140 +224,6 @@ def test_check_deploy_passes_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_production_settings_send_the_headers_first(monkeypatch):
-    """The middleware is first, so it also covers what the health middleware answers by itself."""
+def test_the_headers_middleware_comes_first():
+    """First, so it sees the final X-Frame-Options and covers what the health middleware answers itself."""
     assert settings.MIDDLEWARE[0] == "config.security_headers.SecurityHeadersMiddleware"
-
-
-# ------------------------------------------------------------------ in the browser: zero violations
-
-
-VIOLATIONS_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-    + ` at ${event.sourceFile || location.pathname}:${event.lineNumber}`);
-});
-"""
-
-
-class ViolationWatch:
-    """Collect what chromium reports about the Content-Security-Policy, in the console and as events."""
-
-    def __init__(self, browser_page):
-        self.page = browser_page
-        self.console: list[str] = []
-        browser_page.add_init_script(VIOLATIONS_RECORDER)
-        browser_page.on("console", self._console)
-
-    def _console(self, message):
-        text = message.text
-        if (
-            "Content Security Policy" in text
-            or "Content-Security-Policy" in text
-            or "Permissions-Policy" in text
-        ):
-            self.console.append(f"{self.page.url}: {text}")
-
-    def visit(self, url: str, *, ready: str | None = None):
-        response = self.page.goto(url)
-        assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-        if ready:
-            self.page.locator(ready).first.wait_for()
-        self.page.wait_for_load_state("load")
-        return response
-
-    def violations(self) -> list[str]:
-        events = []
-        for frame in self.page.frames:
-            try:
-                events += frame.evaluate("window.__cspViolations || []")
-            except Exception:  # noqa: BLE001 - a frame chromium's PDF viewer owns cannot be evaluated
-                continue
-        return self.console + events
-
-
-def signed_in_page(chromium, live_server, user):
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    cookie = login_with_mfa(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-    signed_in = context.new_page()
-    signed_in.set_default_timeout(15_000)
-    return context, signed_in
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_client_pages_work_with_no_policy_violation(live_server, page, client_a):  # noqa: F811
-    flow = branching_questionnaire(organization=client_a.organization)
-    watch = ViolationWatch(page)
-
-    watch.visit(f"{live_server.url}/login/", ready="form")
-    log_in(page, live_server, client_a.email, PASSWORD)
-    page.get_by_role("heading", name="My questionnaires").wait_for()
-    page.get_by_role("button", name="Start").first.click()
-    page.get_by_label("Yes").check()  # an htmx answer: the product name appears, progress moves
-    page.get_by_label("Product name").fill("Widget")
-    page.get_by_label("Product name").blur()
-    page.locator("#progress").get_by_text("1 of").wait_for()
-    page.get_by_label("Product name").wait_for()
-    page.get_by_role("button", name="Next").click()
-    page.get_by_label("Contact e-mail").wait_for()
-    watch.visit(f"{live_server.url}/sessions/", ready="progress")
-    watch.visit(f"{live_server.url}/account/", ready="h1")
-    watch.visit(f"{live_server.url}/account/mfa/setup/", ready="svg")
-    watch.visit(f"{live_server.url}/account/api-keys/", ready="h1")
-    assert flow.questionnaire.sessions.count() == 1
-
-    assert watch.violations() == []
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_admin_and_the_api_documentation_work_with_no_policy_violation(
-    browser,  # noqa: F811
-    live_server,
-    admin_user,
-):
-    flow = branching_questionnaire(organization=admin_user.organization)
-    context, admin_page = signed_in_page(browser, live_server, admin_user)
-    watch = ViolationWatch(admin_page)
-
-    watch.visit(f"{live_server.url}/admin/questionnaires/questionnaire/", ready="#result_list")
-    watch.visit(
-        f"{live_server.url}/admin/questionnaires/questionnaire/{flow.questionnaire.pk}/change/",
-        ready=".outline-section",
-    )
-    watch.visit(
-        f"{live_server.url}/admin/questionnaires/question/{flow.product_name.pk}/change/", ready="form"
-    )
-    watch.visit(f"{live_server.url}/admin/audit/auditlog/", ready="#result_list")
-    watch.visit(f"{live_server.url}/admin/accounts/user/{admin_user.pk}/change/", ready="form")
-    watch.visit(f"{live_server.url}/api/v1/docs/", ready=".opblock")
-    admin_page.locator(".opblock-summary").first.click()  # an operation opens, with its example values
-    admin_page.locator(".opblock-body").first.wait_for()
-    admin_page.locator(".model-box, .highlight-code, .microlight").first.wait_for()
-
-    assert watch.violations() == []
-    context.close()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_reviewers_pdf_preview_loads_in_its_frame(
-    browser,  # noqa: F811
-    live_server,
-    reviewer,
-    reviewed_pdf,
-):
-    context, reviewer_page = signed_in_page(browser, live_server, reviewer)
-    watch = ViolationWatch(reviewer_page)
-
-    with reviewer_page.expect_response(lambda r: "inline=1" in r.url) as framed:
-        watch.visit(f"{live_server.url}{reverse('documents:detail', args=[reviewed_pdf.pk])}", ready="iframe")
-    reviewer_page.wait_for_timeout(500)  # the viewer reports a refused frame just after the response
-
-    assert framed.value.status == 200
-    assert framed.value.headers["content-type"] == "application/pdf"
-    assert watch.violations() == []
-    context.close()
