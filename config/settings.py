@@ -59,8 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.security_headers.SecurityHeadersMiddleware",  # first, so its response phase sees the final response
-    "config.health_views.HealthEndpointsMiddleware",  # first: probes skip host checks, sessions, tenancy
+    "config.security_headers.SecurityHeadersMiddleware",  # first: its response phase sees the final response
+    "config.health_views.HealthEndpointsMiddleware",  # early: probes skip host checks, sessions, tenancy
     "config.ops.routers.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
