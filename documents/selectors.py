@@ -13,6 +13,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from audit.models import AuditLog
+from documents.metadata_cache import session_documents_cached
 from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType
 from documents.rendering import Content, TypeSpec, document_content
 from questionnaires.structure import engine_for, structure_load
@@ -158,7 +159,15 @@ def latest_version(*, document: Document) -> int:
 
 
 def documents_for_session(*, session) -> list[Document]:
-    """Return the latest version of each document type and format made from a session, for its client."""
+    """Return the latest version of each document type and format made from a session, for its client.
+
+    Cached in Redis for 30 minutes and dropped on every change to the session's documents
+    (documents/metadata_cache.py).
+    """
+    return session_documents_cached(session.pk, lambda: _documents_for_session(session))
+
+
+def _documents_for_session(session) -> list[Document]:
     rows = (
         Document.objects.filter(session=session)
         .select_related("document_type")

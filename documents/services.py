@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from documents import emails, selectors
+from documents.metadata_cache import document_metadata_changed
 from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType, IllegalTransition
 from documents.pdf import html_render, pdf_render
 from documents.rendering import Content, document_plans, format_date
@@ -417,6 +418,8 @@ def _generation_finish(
     if not written:
         document.refresh_from_db()
         return document
+    # update() sends no post_save: drop the session's cached document list here (and after commit).
+    document_metadata_changed(document)
     unfinished = (
         Document.objects.filter(session_id=document.session_id, status__in=selectors.WAITING)
         .exclude(pk=document.pk)
