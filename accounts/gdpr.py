@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.models import ApiKey, MfaRecoveryCode, User
 from audit.models import AuditLog
 from audit.services import audit_record
+from documents import metadata_cache
 from documents import storage as document_storage
 from documents.models import Document, DocumentStatus
 from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
@@ -509,14 +510,20 @@ def _document_files_release(
     documents = Document.objects.select_for_update().filter(
         session_id__in=session_ids, storage_url__isnull=False
     )
-    erased, kept, keys = [], 0, []
-    for pk, status, key in documents.exclude(storage_url="").values_list("pk", "status", "storage_url"):
+    erased, kept, keys, sessions = [], 0, [], set()
+    rows = documents.exclude(storage_url="").values_list("pk", "session_id", "status", "storage_url")
+    for pk, session_id, status, key in rows:
         if status == DocumentStatus.APPROVED and not erase_approved:
             kept += 1
             continue
         erased.append(pk)
         keys.append(key)
+        sessions.add(session_id)
     Document.objects.filter(pk__in=erased).update(storage_url=None, file_size=None, updated_at=now)
+    # update() sends no post_save: drop the sessions' cached document lists, now and after the commit.
+    for session_id in sessions:
+        metadata_cache.session_documents_invalidate(session_id)
+    transaction.on_commit(lambda: [metadata_cache.session_documents_invalidate(pk) for pk in sessions])
     return len(erased), kept, keys
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 # The policy of every response. Nothing is inline: scripts and styles are static files, so neither needs
 # 'unsafe-inline', nonces or hashes, and that holds for the admin and the vendored Swagger UI too
-# (tests/test_security_headers.py loads them in chromium and expects no violation). frame-ancestors
-# follows X-Frame-Options (see frame_ancestors_for()).
+# (tests/browser/test_content_security_policy.py loads them in chromium and expects no violation).
+# frame-ancestors follows X-Frame-Options (see frame_ancestors_for()).
 CONTENT_SECURITY_POLICY: dict[str, str] = {
     "default-src": "'self'",
     "script-src": "'self'",

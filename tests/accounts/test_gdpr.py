@@ -28,6 +28,7 @@ from audit.models import AuditLog
 from audit.services import audit_chain_verify
 from documents import storage as document_storage
 from documents.models import Document, DocumentStatus
+from documents.selectors import documents_for_session
 from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
 from tests.accounts.factories import TOTP_SECRET, AdminFactory
 from tests.accounts.helpers import login_post, login_with_mfa
@@ -354,6 +355,8 @@ def test_anonymising_removes_the_personal_data_and_keeps_the_organizations_recor
         user=admin_user, content_type=ct, object_id=str(user.pk), object_repr=old_email, action_flag=CHANGE
     )
 
+    documents_for_session(session=story.session)  # the client's document list, now cached in Redis
+
     done = anonymise(user, admin_user, django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
 
     user = User.all_objects.get(pk=user.pk)
@@ -385,6 +388,8 @@ def test_anonymising_removes_the_personal_data_and_keeps_the_organizations_recor
     assert approved.storage_url and document_storage.document_exists(approved.storage_url)
     assert rejected.storage_url is None and rejected.file_size is None
     assert not document_storage.document_exists(story.rejected.storage_url)
+    listed = {d.pk: d for d in documents_for_session(session=story.session)}
+    assert listed[story.rejected.pk].storage_url is None  # not the cached row that still had a file
 
     keys = ApiKey.objects.filter(user=user)
     assert keys.count() == 2

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.helpers import login_with_mfa
 from tests.browser.conftest import log_in
 from tests.sessions_app.builders import branching_questionnaire
@@ -68,12 +68,13 @@ def signed_in_page(chromium, live_server, user):
     cookie = login_with_mfa(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
     signed_in = context.new_page()
-    signed_in.set_default_timeout(15_000)
+    signed_in.set_default_timeout(20_000)
     return context, signed_in
 
 
 def test_the_client_pages_work_with_no_policy_violation(live_server, page, client_a):
     flow = branching_questionnaire(organization=client_a.organization)
+    page.set_default_timeout(20_000)
     watch = ViolationWatch(page)
 
     watch.visit(f"{live_server.url}/login/", ready="form")
@@ -89,14 +90,14 @@ def test_the_client_pages_work_with_no_policy_violation(live_server, page, clien
     page.get_by_label("Contact e-mail").wait_for()
     watch.visit(f"{live_server.url}/sessions/", ready="progress")
     watch.visit(f"{live_server.url}/account/", ready="h1")
-    watch.visit(f"{live_server.url}/account/mfa/setup/", ready="svg")
+    watch.visit(f"{live_server.url}/account/mfa/setup/", ready="svg[role=img]")  # the QR code
     watch.visit(f"{live_server.url}/account/api-keys/", ready="h1")
     assert flow.questionnaire.sessions.count() == 1
 
     assert watch.violations() == []
 
 
-def test_the_admin_and_the_api_documentation_work_with_no_policy_violation(
+def test_the_admin_the_gdpr_pages_and_the_api_documentation_work_with_no_policy_violation(
     browser,
     live_server,
     admin_user,
@@ -115,6 +116,9 @@ def test_the_admin_and_the_api_documentation_work_with_no_policy_violation(
     )
     watch.visit(f"{live_server.url}/admin/audit/auditlog/", ready="#result_list")
     watch.visit(f"{live_server.url}/admin/accounts/user/{admin_user.pk}/change/", ready="form")
+    client = UserFactory(email="leaving@acme.example", organization=admin_user.organization)
+    watch.visit(f"{live_server.url}{reverse('accounts:gdpr_user', args=[client.pk])}", ready="#content-main")
+    watch.visit(f"{live_server.url}{reverse('accounts:gdpr_user_anonymise', args=[client.pk])}", ready="form")
     watch.visit(f"{live_server.url}/api/v1/docs/", ready=".opblock")
     admin_page.locator(".opblock-summary").first.click()  # an operation opens, with its example values
     admin_page.locator(".opblock-body").first.wait_for()
