@@ -49,7 +49,7 @@ class ViolationWatch:
         assert response is not None and response.status < 400, f"{url}: {response and response.status}"
         assert "content-security-policy" in response.headers, f"{url} has no policy to violate"
         if ready:
-            self.page.locator(ready).first.wait_for()
+            self.page.locator(ready).first.wait_for(state="attached")  # present; visibility is not the point
         self.page.wait_for_load_state("load")
         return response
 
