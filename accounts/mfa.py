@@ -24,7 +24,7 @@ _RECOVERY_LENGTH = 16  # 16 × 5 bits = 80 bits
 _TOTP_CODE = re.compile(r"\d{6}")
 DRIFT_STEPS = 1
 
-ET.register_namespace("", "http://www.w3.org/2000/svg")  # serialise <svg>, not <ns0:svg>
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
 def totp_secret_new() -> str:
@@ -89,6 +89,11 @@ def qr_code_svg(data: str, *, label: str, size_px: int = 220) -> str:
     """Return an inline <svg> QR code of `data` (no external request, no image file)."""
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, border=4)
     root = ET.fromstring(image.to_string(encoding="unicode"))  # noqa: S314 (qrcode's own output)
+    # Written without namespace prefixes, whatever ElementTree's process-wide prefix registry holds:
+    # another library can change it (WeasyPrint's import does), and <ns0:svg> is no image in HTML.
+    for element in root.iter():
+        element.tag = element.tag.rpartition("}")[2]
+    root.attrib = {"xmlns": SVG_NAMESPACE, **root.attrib}
     root.set("width", str(size_px))
     root.set("height", str(size_px))
     root.set("role", "img")

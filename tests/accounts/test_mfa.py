@@ -64,6 +64,17 @@ def test_the_qr_code_is_inline_svg_and_the_page_loads_nothing_from_elsewhere(cli
     assert not re.search(r'(src|href)="https?://', content)
 
 
+def test_the_qr_code_stays_an_svg_image_after_weasyprint_is_imported(client, person):
+    # WeasyPrint's import re-registers ElementTree's default namespace prefix for the whole process;
+    # the QR code was then written as <ns0:svg>, which a browser does not draw.
+    import weasyprint.pdf.metadata  # noqa: F401
+
+    client.force_login(person)
+    content = client.get("/account/mfa/setup/").content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in content
+    assert "ns0:" not in content and "<path" in content
+
+
 def test_a_wrong_first_code_is_refused_with_a_clear_error_and_mfa_stays_off(client, person):
     client.force_login(person)
     client.get("/account/mfa/setup/")

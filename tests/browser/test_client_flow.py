@@ -16,7 +16,7 @@ def test_client_answers_branches_resumes_and_completes(live_server, browser, cli
 
     first_device = browser.new_context()
     page = first_device.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     log_in(page, live_server, client_a.email, PASSWORD)
     page.get_by_role("button", name="Start").click()
     page.get_by_text("Do you have a product?").wait_for()
@@ -40,7 +40,7 @@ def test_client_answers_branches_resumes_and_completes(live_server, browser, cli
 
     second_device = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
     page = second_device.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     log_in(page, live_server, client_a.email, PASSWORD)
     page.get_by_role("link", name="Continue").click()
     story = page.get_by_label("Tell us its story")
