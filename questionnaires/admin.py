@@ -136,7 +136,20 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SectionInline(admin.TabularInline):
+class ReadOnlyWhenPublished:
+    """Inlines of a published version: shown, never added to, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(ReadOnlyWhenPublished, admin.TabularInline):
     model = Section
     form = SectionInlineForm
     fields = ["order_index", "name", "description", "icon", "estimated_time", "questions_link"]
@@ -151,15 +164,6 @@ class SectionInline(admin.TabularInline):
         url = reverse("admin:questionnaires_section_change", args=[section.pk])
         count = section.questions.count()
         return format_html('<a href="{}">{} question{} ›</a>', url, count, "" if count == 1 else "s")
-
-    def has_add_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Questionnaire)
@@ -621,7 +625,7 @@ def structure_order(structure, ids) -> list[str]:
 # --- Sections ------------------------------------------------------------------------------------
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(ReadOnlyWhenPublished, admin.TabularInline):
     model = Question
     form = QuestionInlineForm
     fields = ["order_index", "text", "type", "is_required", "details"]
@@ -636,15 +640,6 @@ class QuestionInline(admin.TabularInline):
         url = reverse("admin:questionnaires_question_change", args=[question.pk])
         rules = question.visibility_rules.count()
         return format_html('<a href="{}">edit ({} rule{}) ›</a>', url, rules, "" if rules == 1 else "s")
-
-    def has_add_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Section)
@@ -713,22 +708,13 @@ class IndustryTagFilter(admin.SimpleListFilter):
         return queryset
 
 
-class VisibilityRuleInline(admin.StackedInline):
+class VisibilityRuleInline(ReadOnlyWhenPublished, admin.StackedInline):
     model = VisibilityRule
     form = VisibilityRuleForm
     fields = ["action", "condition", "target_question_ids", "priority", "is_active"]
     extra = 1
     classes = ["rule-inline"]
     verbose_name = "visibility rule"
-
-    def has_add_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if _is_published(obj) or (obj is not None and obj.visibility_rules.exists()) else 1
