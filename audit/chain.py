@@ -143,28 +143,44 @@ _NORMALISERS: dict[str, Callable[[Any], Any]] = {
 # ------------------------------------------------------------------ appending
 
 
-def chain_append(entry, *, using: str) -> None:
+# Takes the chain's lock, then reads the last row with a snapshot taken after it (migration 0002).
+# A FROM item, so that a busy writer can read the chain's end in its own last statement.
+LAST_LINK_SQL = "audit_chain_last_link(%s)"
+LAST_LINK_PARAMS = (CHAIN_LOCK_KEY,)
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """The end of the chain, read under its lock: the database's clock, the last seq and signature."""
+
+    now: dt.datetime
+    seq: int | None
+    signature: str | None
+
+
+def chain_append(entry, *, using: str, link: ChainLink | None = None) -> None:
     """Link a new, unsaved entry to the end of the chain and sign it; the caller INSERTs it next.
 
     Takes the chain's advisory lock, which the transaction keeps until it commits or rolls back, so
     no other writer can read the same last row: the chain never forks, and chain_seq has no gaps
-    (a rolled-back append gives its number back, which a sequence would not).
+    (a rolled-back append gives its number back, which a sequence would not). ``link`` is that end,
+    when the caller already read it from LAST_LINK_SQL in this transaction and appended nothing since.
     """
     connection = connections[using]
     if not connection.in_atomic_block:
         raise RuntimeError(
             "An audit entry must be appended inside a transaction (the chain lock is per transaction)."
         )
-    with connection.cursor() as cursor:
-        # Takes the lock, then reads the last row with a snapshot taken after it (migration 0002).
-        cursor.execute("SELECT now, seq, signature FROM audit_chain_last_link(%s)", [CHAIN_LOCK_KEY])
-        now, last_seq, last_signature = cursor.fetchone()
-    entry.chain_seq = (last_seq or 0) + 1
-    entry.previous_signature = last_signature or ""
+    if link is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT now, seq, signature FROM {LAST_LINK_SQL}", LAST_LINK_PARAMS)  # noqa: S608
+            link = ChainLink(*cursor.fetchone())
+    entry.chain_seq = (link.seq or 0) + 1
+    entry.previous_signature = link.signature or ""
     if entry.timestamp is None:
         # The database's clock, read under the lock: created_at never goes backwards along the chain,
         # so dropping the oldest monthly partitions removes a prefix of the chain and nothing else.
-        entry.timestamp = now
+        entry.timestamp = link.now
     # The actor is the user_id alone: an e-mail copied here would outlive the user's anonymisation.
     entry.actor_email = None
     entry.signature = sign({attname: getattr(entry, attname) for attname in SIGNED_FIELDS})

@@ -3,6 +3,8 @@
 import contextvars
 import uuid
 
+from auditlog.middleware import AuditlogMiddleware
+
 _request_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("audit_request", default=None)
 
 
@@ -42,3 +44,19 @@ class RequestContextMiddleware:
             _request_context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class FieldHistoryMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, with the client's address taken the way audit_record() takes it.
+
+    Its own reads X-Forwarded-For, which any client can set, and writes the result into every audit
+    row saved during the request: the trail would record an address the client chose.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router, transaction
 
-from audit.chain import ANCHOR_KEY, SIGNED_FIELDS, ChainAnchor, ChainReport, chain_walk
+from audit.chain import (
+    ANCHOR_KEY,
+    LAST_LINK_PARAMS,
+    LAST_LINK_SQL,
+    SIGNED_FIELDS,
+    ChainAnchor,
+    ChainLink,
+    ChainReport,
+    chain_append,
+    chain_walk,
+)
 from audit.context import current_request_context
 from audit.models import AuditLog
 
@@ -22,10 +33,13 @@ def audit_record(
     resource_id: uuid.UUID | str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    link: ChainLink | None = None,
 ) -> AuditLog:
     """Write one audit row for a state change; call it inside the service's transaction.
 
     Appending takes the chain's lock until the transaction ends, so call it last, after the change.
+    A writer that read the chain's end in its own last statement (``audit_chain_link_sql()``) passes
+    it as ``link`` and saves a round trip.
     """
     if resource is not None:
         resource_type = resource_type or resource._meta.label_lower
@@ -33,7 +47,7 @@ def audit_record(
     context = current_request_context()
     if actor is None:
         actor = context.get("user")
-    return AuditLog.objects.create(
+    entry = AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         event=action,
         resource_type=resource_type or "system",
@@ -44,6 +58,44 @@ def audit_record(
         cid=context.get("request_id"),
         object_repr=str(resource)[:500] if resource is not None else "",
     )
+    using = router.db_for_write(AuditLog)
+    # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
+    with transaction.atomic(using=using, savepoint=False):
+        chain_append(entry, using=using, link=link)
+        _insert(entry, using=using)
+    return entry
+
+
+def audit_chain_link_sql() -> tuple[str, tuple]:
+    """Return a FROM item, and its parameters, that takes the chain's lock and reads its end.
+
+    Its columns are ``now, seq, signature``: build a ``ChainLink`` from them and pass it to
+    ``audit_record(link=...)`` next, in the same transaction, before any other audit entry.
+    """
+    return LAST_LINK_SQL, LAST_LINK_PARAMS
+
+
+def _insert(entry: AuditLog, *, using: str) -> None:
+    """INSERT a linked and signed entry: what Model.save() would send, without the ORM's per-call work.
+
+    Domain events are the most frequent write of all, and nothing listens to their save signals.
+    (django-auditlog's own field-history entries still go through AuditLog.save().)
+    """
+    connection = connections[using]
+    fields, sql = _insert_statement()
+    params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    entry._state.adding = False
+    entry._state.db = using
+
+
+@functools.cache
+def _insert_statement() -> tuple[list, str]:
+    fields = list(AuditLog._meta.concrete_fields)
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return fields, f'INSERT INTO "{AuditLog._meta.db_table}" ({columns}) VALUES ({placeholders})'  # noqa: S608
 
 
 def audit_chain_verify(*, after: ChainAnchor | None = None, chunk_size: int = 2000) -> ChainReport:

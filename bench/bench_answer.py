@@ -3,8 +3,10 @@
 Both run in one process on a real HTTP server (wsgiref, one thread) against the embedded PostgreSQL and
 Redis, in a database of their own (`acqs_bench`, recreated each run). The answer request validates,
 saves, re-evaluates the rules and renders the fragment; the bare view only renders that fragment with a
-context prepared in advance. Requests alternate between the two so that noise on this shared machine
-falls on both. Budget: the answer's median within 1.5x the bare view's.
+context prepared in advance. A third view, for reference and outside the budget, reads the session and
+its answers, evaluates and renders without writing: what the answer costs beyond it is the write.
+Requests rotate between the three so that noise on this shared machine falls on all. Budget: the
+answer's median within 1.5x the bare view's.
 """
 
 from __future__ import annotations
@@ -142,27 +144,35 @@ def main(requests: int = 300, size: int = 200) -> dict:
     }
     answer_path = f"/sessions/{session.pk}/questions/{target.id}/answer/"
     bare_path = "/bench/bare/"
+    read_path = f"/bench/read/{session.pk}/{target.id}/"
     values = itertools.cycle(range(1, 999))
-    answer_ms, bare_ms = [], []
+    answer_ms, bare_ms, read_ms = [], [], []
     for round_number in range(requests + 20):
         body = f"q-{target.id}={next(values)}"
-        conn = http.client.HTTPConnection("127.0.0.1", server.server_port)
-        a = _timed(conn, "POST", answer_path, body, headers)
-        conn = http.client.HTTPConnection("127.0.0.1", server.server_port)
-        b = _timed(conn, "GET", bare_path, None, headers)
+        a = _timed(_connect(server), "POST", answer_path, body, headers)
+        b = _timed(_connect(server), "GET", bare_path, None, headers)
+        r = _timed(_connect(server), "GET", read_path, None, headers)
         if round_number >= 20:  # warm-up
             answer_ms.append(a)
             bare_ms.append(b)
+            read_ms.append(r)
     server.shutdown()
     answer_median, bare_median = statistics.median(answer_ms), statistics.median(bare_ms)
+    read_median = statistics.median(read_ms)
     return {
         "questions": size,
         "requests": requests,
         "answer_median_ms": answer_median,
         "bare_median_ms": bare_median,
+        "read_median_ms": read_median,
         "ratio": answer_median / bare_median,
+        "read_ratio": read_median / bare_median,
         "target_ratio": TARGET_RATIO,
     }
+
+
+def _connect(server) -> http.client.HTTPConnection:
+    return http.client.HTTPConnection("127.0.0.1", server.server_port)
 
 
 def _wsgi_app():
@@ -178,7 +188,9 @@ def report(result: dict) -> str:
         f"{result['requests']} requests each)\n"
         f"  answer (validate, save, evaluate, render) median {result['answer_median_ms']:.2f} ms\n"
         f"  bare view rendering the same template       median {result['bare_median_ms']:.2f} ms\n"
-        f"  ratio {result['ratio']:.2f}x  ({verdict} the {result['target_ratio']}x budget)"
+        f"  ratio {result['ratio']:.2f}x  ({verdict} the {result['target_ratio']}x budget)\n"
+        f"  for reference, the answer without its write (read, evaluate, render) median "
+        f"{result['read_median_ms']:.2f} ms, {result['read_ratio']:.2f}x the bare view"
     )
 
 

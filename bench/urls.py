@@ -1,4 +1,9 @@
-"""The app's URLs plus a bare view for bench_answer.py: the same fragment, rendered from a ready context."""
+"""The app's URLs plus two baselines for bench_answer.py, rendering the answer's fragment.
+
+`bare` renders it from a context prepared once (the budget's baseline). `read_only` is a plain view
+that reads the client's session and answers, evaluates the rules and renders: the answer minus its
+write, to show how much of the answer's cost is the write (lock, save, audit, commit).
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -28,4 +33,27 @@ def bare(request):
     return render(request, "sessions_app/_answer_result.html", _context)
 
 
-urlpatterns = [*app_urlpatterns, path("bench/bare/", bare)]
+@login_required
+def read_only(request, session_id, question_id):
+    from questionnaires.structure import structure_load
+    from sessions_app import selectors, services
+    from sessions_app.views import _question_items
+
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    state = services.session_flow(session=session)
+    question = structure_load(session.questionnaire_id).question(str(question_id))
+    context = {
+        "session": session,
+        "state": state,
+        "item": _question_items(state, [question])[0],
+        "changed_items": [],
+        "section_count": len(state.visible_sections),
+    }
+    return render(request, "sessions_app/_answer_result.html", context)
+
+
+urlpatterns = [
+    *app_urlpatterns,
+    path("bench/bare/", bare),
+    path("bench/read/<uuid:session_id>/<uuid:question_id>/", read_only),
+]

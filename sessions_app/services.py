@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.services import audit_record
-from questionnaires.structure import engine_for, structure_load
+from audit.chain import ChainLink
+from audit.services import audit_chain_link_sql, audit_record
+from questionnaires.structure import QuestionnaireStructure, engine_for, structure_load
 from sessions_app.flow import FlowState, StoredAnswer, flow_state, question_input
 from sessions_app.models import Response, Session, SessionStatus
 from sessions_app.validation import ValidationResult, check_upload, validate_answer, validate_value
@@ -45,6 +46,8 @@ class SaveResult:
     result: ValidationResult
     state: FlowState
     previous: FlowState  # before this answer: what the client saw when they answered
+    session: Session  # as saved, with its new progress and position
+    structure: QuestionnaireStructure  # the version the session is pinned to
 
 
 # ----------------------------------------------------------------- reading the state
@@ -55,10 +58,7 @@ def session_answers(*, session: Session) -> dict[str, StoredAnswer]:
     rows = Response.objects.filter(session=session).values_list(
         "question_id", "value", "is_valid", "validation_errors", "id", "revision"
     )
-    return {
-        str(qid): StoredAnswer(value, is_valid, tuple(errors or ()), response_id, revision)
-        for qid, value, is_valid, errors, response_id, revision in rows
-    }
+    return _stored_answers(rows)
 
 
 def session_flow(*, session: Session, answers: dict[str, StoredAnswer] | None = None) -> FlowState:
@@ -122,17 +122,83 @@ def session_start(
 
 def _lock_open_session(session: Session) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
+    _check_open(session)
+    return session
+
+
+def _check_open(session: Session) -> None:
     if session.status != SessionStatus.IN_PROGRESS:
         raise SessionClosed(f"This questionnaire is {session.get_status_display().lower()}.")
     if session.expires_at and session.expires_at <= timezone.now():
         raise SessionClosed("This questionnaire has expired.")
-    return session
+
+
+# Saving an answer locks the session and reads its answers in one raw query (one round trip, no ORM
+# compilation): it is the busiest request of the product, and bench/bench_answer.py measures it.
+# The answers are read by session_answers_json() (migration 0004) outside the locking subquery, so
+# that they are read after the lock is granted, with a snapshot that sees any answer saved meanwhile.
+# The session comes back with these columns loaded; any other is deferred (read if ever touched).
+_LOCKED_COLUMNS = (
+    "id",
+    "user_id",
+    "questionnaire_id",
+    "questionnaire_version",
+    "status",
+    "industry",
+    "expires_at",
+    "progress",
+    "adaptive_state",
+    "current_section_id",
+    "current_question_id",
+    "last_activity_at",
+    "updated_at",
+)
+_JSON_COLUMNS = {"progress", "adaptive_state"}
+_LOCK_SESSION_WITH_ANSWERS = f"""
+SELECT locked.*, session_answers_json(locked.id) FROM (
+    SELECT {", ".join(_LOCKED_COLUMNS)} FROM sessions
+    WHERE id = %s AND (%s::uuid IS NULL OR user_id = %s::uuid)
+    FOR UPDATE
+) AS locked
+"""  # noqa: S608 (constant column names)
+
+
+def _lock_open_session_with_answers(*, session_id, client=None) -> tuple[Session, dict[str, StoredAnswer]]:
+    """Lock the session (the client's own, when given) and read its answers, in one query."""
+    client_id = client.pk if client is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SESSION_WITH_ANSWERS, [session_id, client_id, client_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Session.DoesNotExist("No such session, or not this client's.")
+    *columns, answers = row
+    loaded = dict(zip(_LOCKED_COLUMNS, columns, strict=True))
+    for name in _JSON_COLUMNS:  # Django reads jsonb as text and decodes it in the field
+        if isinstance(loaded[name], str):
+            loaded[name] = json.loads(loaded[name])
+    fields = [field for field in Session._meta.concrete_fields if field.column in loaded]
+    session = Session.from_db(
+        connection.alias, [f.attname for f in fields], [loaded[f.column] for f in fields]
+    )
+    _check_open(session)
+    if isinstance(answers, str):
+        answers = json.loads(answers)
+    return session, _stored_answers(answers)
+
+
+def _stored_answers(rows) -> dict[str, StoredAnswer]:
+    return {
+        str(qid): StoredAnswer(value, is_valid, tuple(errors or ()), response_id, revision)
+        for qid, value, is_valid, errors, response_id, revision in rows
+    }
 
 
 @transaction.atomic
 def response_save(
     *,
-    session: Session,
+    session: Session | None = None,
+    session_id=None,
+    client=None,
     question_id: str,
     data,
     files=None,
@@ -143,18 +209,21 @@ def response_save(
 ) -> SaveResult:
     """Validate and store one answer, re-evaluate the rules and update the session's progress.
 
+    The session is given as ``session``, or as ``session_id`` with the ``client`` who must own it
+    (anyone else's is Session.DoesNotExist, a 404 to the view), which saves a query.
     The answer is read from the form ``data`` and ``files``, unless ``value`` gives it already in its
     §5.3 shape (the REST API's input; ``None`` clears the answer), which ``validate_value`` checks.
     An invalid answer is stored too (is_valid false, with its errors), so nothing the client typed is
     lost; it counts as unanswered for the rules and for progress.
     """
-    session = _lock_open_session(session)
+    session, answers = _lock_open_session_with_answers(
+        session_id=session.pk if session is not None else session_id, client=client
+    )
     structure = structure_load(session.questionnaire_id)
     try:
         question = structure.question(str(question_id))
     except KeyError:
         question = None
-    answers = session_answers(session=session)
     before = flow_state(
         structure=structure, engine=engine_for(structure), answers=answers, industry=session.industry
     )
@@ -165,86 +234,143 @@ def response_save(
     if value is not FROM_FORM:
         result = validate_value(question_input(question), value)
     elif question.type == "FILE_UPLOAD":
-        result = _file_answer(session=session, question=question, files=files, data=data, prefix=prefix)
+        result = _file_answer(
+            question=question,
+            stored=answers.get(question.id),
+            files=files,
+            data=data,
+            prefix=prefix,
+            session=session,
+        )
     else:
         result = validate_answer(question_input(question), data, prefix=prefix)
 
-    stored = _store(
+    answer_write = _answer_write(
         session=session,
         question=question,
         existing=answers.get(question.id),
         result=result,
         time_spent_seconds=time_spent_seconds,
     )
-    if stored is None:
+    if answer_write.stored is None:
         answers.pop(question.id, None)
     else:
-        answers[question.id] = stored
+        answers[question.id] = answer_write.stored
 
     state = flow_state(
         structure=structure, engine=engine_for(structure), answers=answers, industry=session.industry
     )
-    _apply_state(session, state, previous_visible=before.evaluation.visible, question_id=question.id)
+    changed = _apply_state(
+        session, state, previous_visible=before.evaluation.visible, question_id=question.id
+    )
     session.current_section_id = uuid.UUID(question.section_id)
     session.current_question_id = uuid.UUID(question.id)
     session.last_activity_at = timezone.now()
-    session.save(
-        update_fields=[
-            "progress",
-            "adaptive_state",
-            "current_section",
-            "current_question",
-            "last_activity_at",
-            "updated_at",
-        ]
-    )
+    link = _write_answer_and_session(session, answer_write, state_fields=changed)
     audit_record(
+        link=link,
         actor=actor or session.user,
-        action="response.save" if stored is not None else "response.clear",
+        action="response.save" if answer_write.stored is not None else "response.clear",
         resource=session,
         after={
             "question": question.id,
-            "revision": stored.revision if stored else None,
+            "revision": answer_write.stored.revision if answer_write.stored else None,
             "is_valid": result.is_valid,
         },
     )
-    return SaveResult(answer=stored, result=result, state=state, previous=before)
+    return SaveResult(
+        answer=answer_write.stored,
+        result=result,
+        state=state,
+        previous=before,
+        session=session,
+        structure=structure,
+    )
 
 
-def _store(
+@dataclass(frozen=True)
+class _AnswerWrite:
+    sql: str  # "" when the responses table needs no change
+    params: tuple
+    stored: StoredAnswer | None  # the answer as it stands afterwards; None when cleared
+
+
+def _answer_write(
     *, session: Session, question, existing: StoredAnswer | None, result: ValidationResult, time_spent_seconds
-) -> StoredAnswer | None:
-    """Insert, update or delete the responses row; one statement, from what session_answers() read."""
+) -> _AnswerWrite:
+    """Decide the INSERT, UPDATE or DELETE of the responses row, from what the locked read found."""
     if result.value is None and result.is_valid:
         # A cleared answer is unanswered: the row goes, so the rules and progress see it as empty.
-        if existing is not None:
-            Response.objects.filter(pk=existing.response_id).delete()
-        return None
+        if existing is None:
+            return _AnswerWrite("", (), None)
+        return _AnswerWrite("DELETE FROM responses WHERE id = %s", (existing.response_id,), None)
     value = result.value if result.value is not None else {}
-    errors = list(result.errors) or None
+    errors = json.dumps(list(result.errors)) if result.errors else None
     spent = max(0, min(int(time_spent_seconds), 86_400)) if time_spent_seconds is not None else None
+    stored_value = json.dumps(value)
     if existing is None:
-        row = Response.objects.create(
-            session=session,
-            question_id=question.id,
-            value=value,
-            is_valid=result.is_valid,
-            validation_errors=errors,
-            time_spent_seconds=spent,
+        response_id = uuid.uuid4()
+        return _AnswerWrite(
+            "INSERT INTO responses (id, session_id, question_id, value, is_valid, validation_errors,"
+            " time_spent_seconds, revision, answered_at)"
+            " VALUES (%s, %s, %s, %s::jsonb, %s, %s::jsonb, %s, 1, %s)",
+            (
+                response_id,
+                session.pk,
+                question.id,
+                stored_value,
+                result.is_valid,
+                errors,
+                spent,
+                timezone.now(),
+            ),
+            StoredAnswer(value, result.is_valid, tuple(result.errors), response_id, 1),
         )
-        return StoredAnswer(value, result.is_valid, tuple(result.errors), row.pk, row.revision)
-    changes = {"value": value, "is_valid": result.is_valid, "validation_errors": errors}
+    sets, params = (
+        ["value = %s::jsonb", "is_valid = %s", "validation_errors = %s::jsonb"],
+        [stored_value, result.is_valid, errors],
+    )
     revision = existing.revision
     if existing.value != value or existing.is_valid != result.is_valid:
         revision += 1
-        changes.update(revision=revision, answered_at=timezone.now())
+        sets += ["revision = %s", "answered_at = %s"]
+        params += [revision, timezone.now()]
     if spent is not None:
-        changes["time_spent_seconds"] = Coalesce("time_spent_seconds", 0) + spent
-    Response.objects.filter(pk=existing.response_id).update(**changes)
-    return StoredAnswer(value, result.is_valid, tuple(result.errors), existing.response_id, revision)
+        sets.append("time_spent_seconds = coalesce(time_spent_seconds, 0) + %s")
+        params.append(spent)
+    return _AnswerWrite(
+        f"UPDATE responses SET {', '.join(sets)} WHERE id = %s",  # noqa: S608 (constant column names)
+        (*params, existing.response_id),
+        StoredAnswer(value, result.is_valid, tuple(result.errors), existing.response_id, revision),
+    )
 
 
-def _apply_state(session: Session, state: FlowState, *, previous_visible, question_id) -> None:
+def _write_answer_and_session(session: Session, answer: _AnswerWrite, *, state_fields: set[str]) -> ChainLink:
+    """Write the answer and the session's new position, and read the audit chain's end, in one statement.
+
+    One statement (a data-modifying WITH) rather than two ORM saves and the chain's own query: this is
+    the busiest write of the product and its cost is statements (see bench/bench_answer.py). The
+    chain's lock is taken here, last, as audit_record() would. Triggers still keep updated_at.
+    """
+    sets = ["current_section_id = %s", "current_question_id = %s", "last_activity_at = %s"]
+    params: list = [session.current_section_id, session.current_question_id, session.last_activity_at]
+    for name in sorted(state_fields):  # progress and adaptive_state, when the answer changed them
+        sets.append(f"{name} = %s::jsonb")
+        params.append(json.dumps(getattr(session, name)))
+    chain_sql, chain_params = audit_chain_link_sql()
+    with_answer = f"answer AS ({answer.sql}), " if answer.sql else ""
+    # Column names are constants of this module, never input.
+    update = f"UPDATE sessions SET {', '.join(sets)} WHERE id = %s RETURNING updated_at"  # noqa: S608
+    returning = f"SELECT saved.updated_at, link.* FROM saved, {chain_sql} AS link"  # noqa: S608
+    sql = f"WITH {with_answer}saved AS ({update}) {returning}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*answer.params, *params, session.pk, *chain_params])
+        session.updated_at, *link = cursor.fetchone()
+    return ChainLink(*link)
+
+
+def _apply_state(session: Session, state: FlowState, *, previous_visible, question_id) -> set[str]:
+    """Set the session's adaptive_state and progress from the state; return the fields that changed."""
     visible, hidden = state.evaluation.visible, state.evaluation.hidden
     adaptive = dict(session.adaptive_state or {})
     history = list(adaptive.get("branchHistory", []))
@@ -264,8 +390,14 @@ def _apply_state(session: Session, state: FlowState, *, previous_visible, questi
             "branchHistory": history[-BRANCH_HISTORY_LIMIT:],
         }
     )
-    session.adaptive_state = adaptive
-    session.progress = state.progress
+    changed = set()
+    if adaptive != session.adaptive_state:
+        session.adaptive_state = adaptive
+        changed.add("adaptive_state")
+    if state.progress != session.progress:
+        session.progress = state.progress
+        changed.add("progress")
+    return changed
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -276,17 +408,17 @@ def _safe_file_name(name: str) -> str:
     return (base or "upload")[:120]
 
 
-def _file_answer(*, session: Session, question, files, data, prefix: str) -> ValidationResult:
+def _file_answer(
+    *, session: Session, question, stored: StoredAnswer | None, files, data, prefix: str
+) -> ValidationResult:
     upload = files.get(prefix) if files else None
     if upload is None:
         if data is not None and data.get(f"{prefix}.clear"):
             return ValidationResult(None)
         # No new file: keep what is stored (a no-JS form re-submits the page without the file).
-        current = Response.objects.filter(session=session, question_id=question.id).values_list(
-            "value", flat=True
-        )
-        stored = current.first()
-        return validate_value(question_input(question), stored) if stored else ValidationResult(None)
+        if stored is None or not stored.value:
+            return ValidationResult(None)
+        return validate_value(question_input(question), stored.value)
     head = upload.read(2048)
     upload.seek(0)
     mime_type, errors = check_upload(

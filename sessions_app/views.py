@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from questionnaires.structure import structure_load
 from sessions_app import selectors, services
 from sessions_app.flow import FlowState, StoredAnswer, answer_text
-from sessions_app.models import SessionStatus
+from sessions_app.models import Session, SessionStatus
 
 UNPROCESSABLE = 422
 
@@ -229,27 +229,30 @@ def _section_submit(request, session, structure, current):
 @require_POST
 def answer(request, session_id, question_id):
     """Save one answer (htmx) and return the questions of its section whose state changed."""
-    session = selectors.session_for_client(user=request.user, session_id=session_id)
     try:
         time_spent = int(request.POST.get("time_spent", "") or 0) or None
     except ValueError:
         time_spent = None
     try:
+        # The service reads the session scoped to this client (another's is a 404) as it locks it.
         saved = services.response_save(
-            session=session,
+            session_id=session_id,
+            client=request.user,
             question_id=str(question_id),
             data=request.POST,
             files=request.FILES,
             time_spent_seconds=time_spent,
             actor=request.user,
         )
+    except Session.DoesNotExist:
+        raise Http404("No such questionnaire session.") from None
     except services.SessionClosed as closed:
         return render(request, "sessions_app/_notice.html", {"message": str(closed)}, status=409)
     except services.QuestionUnavailable as unavailable:
         return render(request, "sessions_app/_notice.html", {"message": str(unavailable)}, status=404)
 
-    state, previous = saved.state, saved.previous
-    structure = structure_load(session.questionnaire_id)
+    session = saved.session
+    state, previous, structure = saved.state, saved.previous, saved.structure
     question = structure.question(str(question_id))
     section_questions = _section_or_404(structure, question.section_id).questions
     changed = [

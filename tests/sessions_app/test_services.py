@@ -157,3 +157,88 @@ def test_industry_tags_skip_questions_for_other_industries(flow, client_a):
         user=client_a, questionnaire=flow.questionnaire, industry="healthcare"
     )
     assert str(flow.team_size.id) in healthcare.adaptive_state["activeQuestionIds"]
+
+
+def test_a_session_given_by_id_must_belong_to_the_client(session, flow, client_b):
+    with pytest.raises(Session.DoesNotExist):
+        services.response_save(
+            session_id=session.pk,
+            client=client_b,
+            question_id=str(flow.team_size.id),
+            data=form(**{f"q-{flow.team_size.id}": "4"}),
+        )
+    assert not Response.objects.filter(session=session).exists()
+    assert not AuditLog.objects.filter(event="response.save").exists()
+
+
+def test_an_answer_that_changes_no_visibility_keeps_the_adaptive_state_and_moves_the_position(session, flow):
+    first = answer(session, flow.team_size, "4")
+    before = Session.objects.get(pk=session.pk)
+    second = answer(session, flow.team_size, "5")
+    after = Session.objects.get(pk=session.pk)
+    assert after.adaptive_state == before.adaptive_state == first.session.adaptive_state
+    assert str(after.current_question_id) == str(flow.team_size.id)
+    assert after.last_activity_at > before.last_activity_at
+    assert second.session.updated_at == after.updated_at  # what the service returns is what is stored
+    assert Response.objects.get(session=session, question=flow.team_size).value == {"number": 5}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_answers_and_other_audited_writes_lose_nothing_and_keep_one_chain(org_a, client_a):
+    """Threads answer one session (three of them the same question) while others write audit entries."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from audit.services import audit_chain_verify, audit_record
+
+    flow = branching_questionnaire(organization=org_a, extra_questions=6)
+    session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
+    extras = list(flow.second.questions.filter(text__startswith="Extra").order_by("order_index"))
+    shared, rounds = extras[0], 5
+    answerers = [*extras, shared, shared]  # the first extra question is answered by three threads
+    start = threading.Barrier(len(answerers) + 3)
+    errors = []
+
+    def answer_repeatedly(n, question):
+        try:
+            start.wait()
+            for i in range(rounds):
+                answer(session, question, f"thread {n} answer {i}", actor=client_a)
+        except Exception as error:  # surfaced below, in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def audit_repeatedly(n):
+        try:
+            start.wait()
+            for i in range(rounds * 2):
+                with transaction.atomic():
+                    audit_record(
+                        action="thing.concurrent", resource_type="tests.thing", after={"n": n, "i": i}
+                    )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=answer_repeatedly, args=(n, q)) for n, q in enumerate(answerers)]
+    threads += [threading.Thread(target=audit_repeatedly, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    stored = {str(r.question_id): r for r in Response.objects.filter(session=session)}
+    assert {str(q.id) for q in extras} == set(stored)
+    # Every save of the shared question changed its value: one revision each, none lost to a race.
+    assert stored[str(shared.id)].revision == 3 * rounds
+    assert all(r.revision == rounds for qid, r in stored.items() if qid != str(shared.id))
+    session.refresh_from_db()
+    assert session.progress["answered"] == len(extras)
+    assert AuditLog.objects.filter(event="response.save").count() == len(answerers) * rounds
+    report = audit_chain_verify()
+    assert report.intact and report.rows == AuditLog.objects.count()
+    stamps = list(AuditLog.objects.order_by("chain_seq").values_list("timestamp", flat=True))
+    assert stamps == sorted(stamps)
