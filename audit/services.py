@@ -7,6 +7,7 @@ import functools
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 
 from audit.chain import (
@@ -56,7 +57,7 @@ def audit_record(
         remote_addr=context.get("ip_address"),
         user_agent=context.get("user_agent"),
         cid=context.get("request_id"),
-        object_repr=str(resource)[:500] if resource is not None else "",
+        object_repr=_describe(resource),
     )
     using = router.db_for_write(AuditLog)
     # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
@@ -64,6 +65,14 @@ def audit_record(
         chain_append(entry, using=using, link=link)
         _insert(entry, using=using)
     return entry
+
+
+def _describe(resource: models.Model | None) -> str:
+    # A user is named by resource_id alone: their e-mail copied here would outlive their anonymisation
+    # (the chain forbids rewriting the row). Other resources are not people.
+    if resource is None or isinstance(resource, get_user_model()):
+        return ""
+    return str(resource)[:500]
 
 
 def audit_chain_link_sql() -> tuple[str, tuple]:

@@ -195,6 +195,8 @@ def test_logout_is_post_only_and_audited(client, person):
     assert "_auth_user_id" not in client.session
     entry = AuditLog.objects.get(event="auth.logout")
     assert entry.actor == person and entry.changes["after"] == {"reason": "user"}
+    # Named by id only: an e-mail in the trail would outlive the person's anonymisation.
+    assert (entry.resource_type, entry.resource_id, entry.object_repr) == ("accounts.user", person.pk, "")
 
 
 # --------------------------------------------------------------------------- idle timeout
