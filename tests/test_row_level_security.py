@@ -106,3 +106,16 @@ def test_a_worker_acts_for_every_organization_on_each_connection_it_opens():
     finally:
         connection_created.disconnect(dispatch_uid="tenancy-worker-system-scope")
         connection.close()
+
+
+def test_the_answer_paths_function_reads_another_tenants_answers_as_none(two_tenants, client_a, client_b):
+    """session_answers_json() runs with the caller's rights, so row security filters what it reads."""
+    org_a, _ = two_tenants
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT user_id, id FROM sessions")
+        session_of = dict(cursor.fetchall())
+    with app_role_connection() as conn:
+        conn.execute("SELECT set_config('app.tenant', %s, false)", [str(org_a.pk)])
+        own = conn.execute("SELECT session_answers_json(%s)", [session_of[client_a.pk]]).fetchone()[0]
+        other = conn.execute("SELECT session_answers_json(%s)", [session_of[client_b.pk]]).fetchone()[0]
+    assert len(own) == 1 and other == []
