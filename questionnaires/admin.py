@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
@@ -157,12 +157,18 @@ class SectionInline(ReadOnlyWhenPublished, admin.TabularInline):
     extra = 0
     classes = ["sortable-inline"]
 
+    def get_queryset(self, request):
+        # Counted in the inline's own query: one count per section row would grow with the questionnaire.
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
     @admin.display(description="questions")
     def questions_link(self, section):
         if not section.pk:
             return "—"
         url = reverse("admin:questionnaires_section_change", args=[section.pk])
-        count = section.questions.count()
+        count = getattr(section, "question_count", None)
+        if count is None:
+            count = section.questions.count()
         return format_html('<a href="{}">{} question{} ›</a>', url, count, "" if count == 1 else "s")
 
 
@@ -633,12 +639,18 @@ class QuestionInline(ReadOnlyWhenPublished, admin.TabularInline):
     extra = 0
     classes = ["sortable-inline"]
 
+    def get_queryset(self, request):
+        # As SectionInline: the rule counts come with the rows.
+        return super().get_queryset(request).annotate(rule_count=Count("visibility_rules"))
+
     @admin.display(description="options and rules")
     def details(self, question):
         if not question.pk:
             return "—"
         url = reverse("admin:questionnaires_question_change", args=[question.pk])
-        rules = question.visibility_rules.count()
+        rules = getattr(question, "rule_count", None)
+        if rules is None:
+            rules = question.visibility_rules.count()
         return format_html('<a href="{}">edit ({} rule{}) ›</a>', url, rules, "" if rules == 1 else "s")
 
 

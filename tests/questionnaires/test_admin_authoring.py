@@ -563,3 +563,35 @@ def test_the_engine_panel_shows_the_visible_and_required_sets_and_the_trace(admi
         == 'SHOW "Product name" when "Do you have a product?" is "Yes"'
     )
     assert rows["How many employees?"]["errors"] == ("Enter a number no greater than 50.",)
+
+
+def test_the_questionnaire_and_section_pages_cost_the_same_queries_whatever_their_size(admin_client):
+    """The inlines' question and rule counts come with their rows, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.questionnaires.factories import QuestionFactory, SectionFactory, VisibilityRuleFactory
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    small, large = Draft(), Draft()
+    for index in range(6):
+        section = SectionFactory(questionnaire=large.questionnaire, order_index=10 + index)
+        QuestionFactory(section=section, order_index=1)
+    for index in range(6):
+        question = QuestionFactory(section=large.section, order_index=10 + index, type="NUMBER")
+        VisibilityRuleFactory(
+            question=question,
+            condition={"field": str(question.id), "operator": "gt", "value": 1},
+            target_question_ids=[large.text.id],
+        )
+    for draft in (small, large):  # warm the caches both pages use
+        queries(change_url(draft.questionnaire))
+        queries(change_url(draft.section))
+    assert queries(change_url(small.questionnaire)) == queries(change_url(large.questionnaire))
+    assert queries(change_url(small.section)) == queries(change_url(large.section))
+    page = admin_client.get(change_url(large.section)).content.decode()
+    assert "edit (1 rule) ›" in page and "(0 rules)" in page
