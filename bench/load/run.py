@@ -284,6 +284,11 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1",
     }
+    # With DEBUG off the pages name static files by their hashed names, read from the manifest that
+    # collectstatic writes (as `make serve` and the Procfile's release step do).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT,
@@ -302,7 +307,14 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         if server.poll() is not None:
             raise RuntimeError("gunicorn exited at start-up")
         time.sleep(0.3)
+    _stop(server)  # never leave a server behind holding the port and the terminal's output
     raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn and its workers (a session of their own)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -366,8 +378,7 @@ def main() -> int:
             thread.join(timeout=max(0.1, deadline + 30 - time.monotonic()))
         elapsed = time.monotonic() - started
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
 
     from django.db import connection
 
