@@ -159,7 +159,9 @@ class SectionInline(ReadOnlyWhenPublished, admin.TabularInline):
 
     def get_queryset(self, request):
         # Counted in the inline's own query: one count per section row would grow with the questionnaire.
-        return super().get_queryset(request).annotate(question_count=Count("questions"))
+        # A GROUP BY drops Meta.ordering, so the order is restated.
+        rows = super().get_queryset(request).annotate(question_count=Count("questions"))
+        return rows.order_by(*Section._meta.ordering)
 
     @admin.display(description="questions")
     def questions_link(self, section):
@@ -640,8 +642,9 @@ class QuestionInline(ReadOnlyWhenPublished, admin.TabularInline):
     classes = ["sortable-inline"]
 
     def get_queryset(self, request):
-        # As SectionInline: the rule counts come with the rows.
-        return super().get_queryset(request).annotate(rule_count=Count("visibility_rules"))
+        # As SectionInline: the rule counts come with the rows, in the rows' order.
+        rows = super().get_queryset(request).annotate(rule_count=Count("visibility_rules"))
+        return rows.order_by(*Question._meta.ordering)
 
     @admin.display(description="options and rules")
     def details(self, question):
