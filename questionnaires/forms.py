@@ -27,7 +27,7 @@ from questionnaires.interchange import (
 )
 from questionnaires.models import Question, Questionnaire, RuleAction, Section, VisibilityRule
 from questionnaires.schemas import CONDITION_OPERATORS
-from questionnaires.structure import QuestionnaireStructure, structure_load
+from questionnaires.structure import QUESTION_FIELDS, QuestionnaireStructure, structure_load
 
 OPERATOR_LABELS = {
     "eq": "is",
@@ -344,7 +344,7 @@ class QuestionForm(forms.ModelForm):
                 f'"{questionnaire}" is published and read-only; make a new version to change it.'
             )
         data = {}
-        for name in services._QUESTION_KEYS:
+        for name in QUESTION_FIELDS:
             if name in self.fields:
                 if name in cleaned:
                     data[name] = cleaned[name]

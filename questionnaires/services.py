@@ -36,7 +36,12 @@ from questionnaires.interchange import (
 )
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.rules import condition_fields
-from questionnaires.structure import QuestionnaireStructure, structure_invalidate, structure_load
+from questionnaires.structure import (
+    QUESTION_FIELDS,
+    QuestionnaireStructure,
+    structure_invalidate,
+    structure_load,
+)
 
 # The key, in a section's or question's metadata, that ties its copies in later versions to it; the
 # diff between two versions matches sections and questions by it.
@@ -624,22 +629,6 @@ def questions_reorder(*, questionnaire: Questionnaire, order: Mapping[str, Itera
 
 # --- Checks the admin's forms share ------------------------------------------------------------------
 
-_QUESTION_KEYS = (
-    "text",
-    "type",
-    "help_text",
-    "explanation",
-    "placeholder",
-    "order_index",
-    "is_required",
-    "options",
-    "validation_rules",
-    "default_value",
-    "suggested_answer",
-    "industry_tags",
-    "document_mappings",
-    "metadata",
-)
 _PATH = re.compile(
     r"^sections\[0\]\.questions\[0\]\.(?P<field>[A-Za-z_]+)(?P<rest>\S*): (?P<detail>.*)$", re.DOTALL
 )
@@ -685,7 +674,7 @@ def question_problems(
     """
     question_id = str(question_id or uuid.uuid4())
     entry: dict[str, Any] = {"id": question_id}
-    for key in _QUESTION_KEYS:
+    for key in QUESTION_FIELDS:
         if key in data:
             entry[key] = _jsonable(data[key])
     entry.setdefault("order_index", 0)
@@ -702,7 +691,7 @@ def question_problems(
         match = _PATH.match(problem)
         if match is None:
             continue
-        name = match["field"] if match["field"] in _QUESTION_KEYS else "__all__"
+        name = match["field"] if match["field"] in QUESTION_FIELDS else "__all__"
         problems.setdefault(name, []).append(_readable(match["rest"], match["detail"]))
 
     suggested = entry.get("suggested_answer")

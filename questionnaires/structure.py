@@ -209,9 +209,9 @@ _QUESTIONNAIRE_COLUMNS = (
     "metadata",
 )
 _SECTION_COLUMNS = ("id", "name", "description", "order_index", "icon", "estimated_time", "metadata")
-_QUESTION_COLUMNS = (
-    "id",
-    "section_id",
+# A question's own columns, without its keys: what the interchange format and the admin's checks
+# call a question's fields (questionnaires/services.py), and, with the keys, what a structure loads.
+QUESTION_FIELDS = (
     "text",
     "type",
     "help_text",
@@ -227,6 +227,7 @@ _QUESTION_COLUMNS = (
     "document_mappings",
     "metadata",
 )
+_QUESTION_COLUMNS = ("id", "section_id", *QUESTION_FIELDS)
 _RULE_COLUMNS = (
     "id",
     "question_id",
