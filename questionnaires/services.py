@@ -189,6 +189,30 @@ def _copy_contents(*, source: Questionnaire, target: Questionnaire, keep_lineage
     return {"sections": len(sections), "questions": len(questions), "visibility_rules": len(rules)}
 
 
+def _questionnaire_copy(
+    *, source: Questionnaire, actor, name: str, version: int, is_default: bool, keep_lineage: bool
+) -> tuple[Questionnaire, dict]:
+    """Create an unpublished copy of a questionnaire and its contents; return it with what was copied."""
+    fields = {"lineage_id": source.lineage_id} if keep_lineage else {}
+    new = Questionnaire.objects.create(
+        **fields,
+        organization=source.organization,
+        name=name,
+        description=source.description,
+        industry=source.industry,
+        version=version,
+        is_active=True,
+        is_default=is_default,
+        estimated_time=source.estimated_time,
+        metadata=copy.deepcopy(source.metadata),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        published_at=None,
+    )
+    counts = _copy_contents(source=source, target=new, keep_lineage=keep_lineage)
+    structure_invalidate(new.pk)
+    return new, counts
+
+
 @transaction.atomic
 def questionnaire_new_version(*, questionnaire: Questionnaire, actor) -> Questionnaire:
     """Copy a published version into a new draft of the same lineage, numbered after the latest."""
@@ -199,22 +223,14 @@ def questionnaire_new_version(*, questionnaire: Questionnaire, actor) -> Questio
         raise DraftExists(draft)
     source = Questionnaire.objects.get(pk=questionnaire.pk)
     latest = max(q.version for q in versions)
-    new = Questionnaire.objects.create(
-        organization=source.organization,
-        lineage_id=source.lineage_id,
+    new, counts = _questionnaire_copy(
+        source=source,
+        actor=actor,
         name=source.name,
-        description=source.description,
-        industry=source.industry,
         version=latest + 1,
-        is_active=True,
         is_default=source.is_default,
-        estimated_time=source.estimated_time,
-        metadata=copy.deepcopy(source.metadata),
-        created_by=actor if getattr(actor, "pk", None) else None,
-        published_at=None,
+        keep_lineage=True,
     )
-    counts = _copy_contents(source=source, target=new, keep_lineage=True)
-    structure_invalidate(new.pk)
     audit_record(
         actor=actor,
         action="questionnaire.new_version",
@@ -229,21 +245,14 @@ def questionnaire_new_version(*, questionnaire: Questionnaire, actor) -> Questio
 def questionnaire_clone(*, questionnaire: Questionnaire, actor, name: str | None = None) -> Questionnaire:
     """Copy any version into a new questionnaire (a new lineage), as draft version 1."""
     source = Questionnaire.objects.get(pk=questionnaire.pk)
-    new = Questionnaire.objects.create(
-        organization=source.organization,
+    new, counts = _questionnaire_copy(
+        source=source,
+        actor=actor,
         name=(name or f"{source.name} (copy)")[:255],
-        description=source.description,
-        industry=source.industry,
         version=1,
-        is_active=True,
         is_default=False,
-        estimated_time=source.estimated_time,
-        metadata=copy.deepcopy(source.metadata),
-        created_by=actor if getattr(actor, "pk", None) else None,
-        published_at=None,
+        keep_lineage=False,
     )
-    counts = _copy_contents(source=source, target=new, keep_lineage=False)
-    structure_invalidate(new.pk)
     audit_record(
         actor=actor,
         action="questionnaire.clone",
