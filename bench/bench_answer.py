@@ -36,27 +36,9 @@ def _prepare_django():
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["CACHE_KEY_PREFIX"] = "acqs-bench"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from urllib.parse import unquote
+    from bench.database import bench_database_use
 
-    import environ
-    import psycopg
-
-    from config import embedded
-
-    params = environ.Env.db_url_config(embedded.database_url())  # starts the embedded server if needed
-    os.environ["REDIS_URL"] = embedded.redis_url()
-    with psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"],
-        password=params.get("PASSWORD") or None,
-        host=unquote(params["HOST"]) or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute("DROP DATABASE IF EXISTS acqs_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE acqs_bench")
-    head, _, _ = embedded.database_url().rpartition("/")
-    os.environ["DATABASE_URL"] = f"{head}/acqs_bench"
+    bench_database_use("acqs_bench")
 
     import django
     from django.conf import settings

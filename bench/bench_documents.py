@@ -39,28 +39,11 @@ def _prepare_django(media_root: str) -> str:
     os.environ["CACHE_KEY_PREFIX"] = "acqs-bench-documents"
     os.environ["MEDIA_ROOT"] = media_root
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from urllib.parse import unquote
-
-    import environ
-    import psycopg
-
+    from bench.database import bench_database_use
     from config import embedded
 
-    params = environ.Env.db_url_config(embedded.database_url())  # starts the embedded server if needed
-    os.environ["REDIS_URL"] = embedded.redis_url()
+    bench_database_use(DATABASE)
     os.environ["CELERY_BROKER_URL"] = embedded.celery_broker_url()
-    with psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"],
-        password=params.get("PASSWORD") or None,
-        host=unquote(params["HOST"]) or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    head, _, _ = embedded.database_url().rpartition("/")
-    os.environ["DATABASE_URL"] = f"{head}/{DATABASE}"
 
     import django
     from django.conf import settings

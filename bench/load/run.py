@@ -31,7 +31,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -47,25 +47,10 @@ def _prepare(clients: int) -> dict:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["CACHE_KEY_PREFIX"] = "acqs-load"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import environ
-    import psycopg
-
+    from bench.database import bench_database_use
     from config import embedded
 
-    params = environ.Env.db_url_config(embedded.database_url())
-    os.environ["REDIS_URL"] = embedded.redis_url()
-    with psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"],
-        password=params.get("PASSWORD") or None,
-        host=unquote(params["HOST"]) or None,
-        port=params["PORT"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DATABASE}")
-    head, _, _ = embedded.database_url().rpartition("/")
-    os.environ["DATABASE_URL"] = f"{head}/{DATABASE}"
+    bench_database_use(DATABASE)
     broker = embedded.celery_broker_url()
     # Completion queues document generation: keep those tasks in a broker database of their own.
     os.environ["CELERY_BROKER_URL"] = (
