@@ -154,6 +154,9 @@ _LOCKED_COLUMNS = (
     "updated_at",
 )
 _JSON_COLUMNS = {"progress", "adaptive_state"}
+# In the model's field order, which from_db() expects.
+_LOCKED_FIELDS = [field for field in Session._meta.concrete_fields if field.column in _LOCKED_COLUMNS]
+_LOCKED_ATTNAMES = [field.attname for field in _LOCKED_FIELDS]
 _LOCK_SESSION_WITH_ANSWERS = f"""
 SELECT locked.*, session_answers_json(locked.id) FROM (
     SELECT {", ".join(_LOCKED_COLUMNS)} FROM sessions
@@ -176,9 +179,8 @@ def _lock_open_session_with_answers(*, session_id, client=None) -> tuple[Session
     for name in _JSON_COLUMNS:  # Django reads jsonb as text and decodes it in the field
         if isinstance(loaded[name], str):
             loaded[name] = json.loads(loaded[name])
-    fields = [field for field in Session._meta.concrete_fields if field.column in loaded]
     session = Session.from_db(
-        connection.alias, [f.attname for f in fields], [loaded[f.column] for f in fields]
+        connection.alias, _LOCKED_ATTNAMES, [loaded[field.column] for field in _LOCKED_FIELDS]
     )
     _check_open(session)
     if isinstance(answers, str):
