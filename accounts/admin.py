@@ -1,16 +1,27 @@
-"""Admin for organizations, users, API keys and MFA recovery codes."""
+"""Admin for organizations, users, API keys, MFA recovery codes and groups.
+
+An organization's admins (staff, not superusers) see and manage their own organization only, and can
+never give anyone more rights than they hold themselves (accounts.rights); see docs/security.md.
+"""
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 
-from accounts import gdpr, gdpr_views
-from accounts.models import ApiKey, MfaRecoveryCode, Organization, User
+from accounts import gdpr, gdpr_views, rights
+from accounts.models import ApiKey, MfaRecoveryCode, Organization, User, UserRole
 from accounts.services import mfa_reset
+from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
+
+# Fields only a superuser sets: they reach beyond one organization or grant rights without limit.
+SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(TenantAdmin):
+    organization_path = "pk"
     list_display = ["name", "slug", "created_at", "deleted_at"]
     search_fields = ["name", "slug"]
     list_filter = ["created_at"]
@@ -18,11 +29,24 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return Organization.all_objects.all()
+        return self.tenant_rows(request, Organization.all_objects.all())
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not acts_for_every_organization(request.user):
+            readonly += ["subscription", "deleted_at"]  # the plan and the account are the operator's
+        return readonly
+
+    def has_add_permission(self, request):
+        return acts_for_every_organization(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return acts_for_every_organization(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TenantAdmin, DjangoUserAdmin):
+    organization_path = "organization"
     ordering = ["email"]
     list_display = ["email", "display_name", "organization", "role", "is_active", "mfa_enabled", "last_login"]
     list_filter = ["role", "organization", "is_active", "is_staff", "mfa_enabled", "groups"]
@@ -62,6 +86,42 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "organization", "role", "password1", "password2"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if acts_for_every_organization(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in fields if f not in SUPERUSER_ONLY_USER_FIELDS]})
+            for name, options in fieldsets
+            for fields in [options["fields"]]
+        ]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if not acts_for_every_organization(request.user):
+            rows = rows.filter(is_superuser=False)  # the operator's accounts are not a tenant's to see
+        return rows
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or rights.may_manage(actor=request.user, user=obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or rights.may_manage(actor=request.user, user=obj))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            formfield.queryset = rights.groups_grantable_by(request.user, formfield.queryset)
+        return formfield
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role" and not acts_for_every_organization(request.user):
+            formfield.choices = [c for c in formfield.choices if c[0] != UserRole.SUPER_ADMIN]
+        return formfield
+
     @admin.action(description="Reset two-factor authentication (lost device)")
     def reset_mfa(self, request, queryset):
         count = 0
@@ -100,7 +160,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(TenantAdmin):
+    organization_path = "user__organization"
     list_display = ["name", "key_prefix", "user", "scopes", "expires_at", "revoked_at", "last_used_at"]
     search_fields = ["name", "key_prefix", "user__email"]
     list_filter = ["revoked_at", "expires_at"]
@@ -109,8 +170,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(MfaRecoveryCode)
-class MfaRecoveryCodeAdmin(admin.ModelAdmin):
+class MfaRecoveryCodeAdmin(TenantAdmin):
     """Read-only: codes exist only as hashes; users replace them, admins reset MFA on the user."""
+
+    organization_path = "user__organization"
 
     list_display = ["user", "created_at", "used_at"]
     list_filter = ["used_at", "created_at"]
@@ -126,3 +189,13 @@ class MfaRecoveryCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TenantAdmin, DjangoGroupAdmin):
+    """Groups are shared by every organization: a change reaches every tenant, so only superusers write."""
+
+    organization_path = GLOBAL

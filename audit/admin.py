@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -12,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.models import User
 from audit.models import AuditLog
 from audit.services import audit_chain_verify
+from core.admin import TenantAdmin, acts_for_every_organization
 
 # django-auditlog registers its own admin for the log model; this one replaces it.
 if admin.site.is_registered(AuditLog):
@@ -25,13 +27,15 @@ class ActorFilter(admin.SimpleListFilter):
     parameter_name = "actor"
 
     def lookups(self, request, model_admin):
+        # The organization's own users only: an actor of another tenant is never named here.
+        users = User.objects.all()
+        if not acts_for_every_organization(request.user):
+            users = users.filter(organization_id=request.user.organization_id)
         choices = [("none", "No actor (system)")]
-        choices += [
-            (str(pk), email) for pk, email in User.objects.filter(is_staff=True).values_list("pk", "email")
-        ]
+        choices += [(str(pk), email) for pk, email in users.filter(is_staff=True).values_list("pk", "email")]
         selected = self.value()
         if selected and selected not in {value for value, _ in choices}:
-            user = User.objects.filter(pk=_as_uuid(selected)).values_list("email", flat=True).first()
+            user = users.filter(pk=_as_uuid(selected)).values_list("email", flat=True).first()
             if user:
                 choices.append((selected, user))
         return choices
@@ -54,7 +58,8 @@ def _as_uuid(value: str) -> uuid.UUID | None:
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(TenantAdmin):
+    organization_path = "actor__organization"
     change_list_template = "admin/audit/auditlog/change_list.html"
     list_display = ["chain_seq", "timestamp", "event", "resource_type", "resource_id", "actor_link", "cid"]
     list_display_links = ["chain_seq", "timestamp"]
@@ -92,17 +97,16 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
         if term:
-            exact = self.model.objects.filter(cid=term)
+            exact = Q(cid=term)
             term_uuid = _as_uuid(term)
             if term_uuid:
-                exact |= self.model.objects.filter(resource_id=term_uuid) | self.model.objects.filter(
-                    id=term_uuid
-                )
-            queryset |= exact
-        return queryset, may_have_duplicates
+                exact |= Q(resource_id=term_uuid) | Q(id=term_uuid)
+            # Exact matches come from the same scoped rows the search started from, never from the table.
+            found |= queryset.filter(exact)
+        return found, may_have_duplicates
 
     @admin.display(description="actor", ordering="actor__email")
     def actor_link(self, obj):
@@ -147,7 +151,8 @@ class AuditLogAdmin(admin.ModelAdmin):
         """Check the whole chain now and say so on the list page."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
+        # The chain runs through every organization's rows: checking it is the operator's job.
+        if not acts_for_every_organization(request.user):
             raise PermissionDenied
         report = audit_chain_verify()
         level = messages.SUCCESS if report.intact else messages.ERROR

@@ -10,7 +10,9 @@ class ConfigConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from config.admin_scoping import admin_site_scope
+        from django.core import checks
 
-        # The admin has discovered every app's admin.py by now (it is first in INSTALLED_APPS).
-        admin_site_scope()
+        from core.admin import check_admin_tenancy
+
+        # Every registered admin must scope itself to the staff user's organization (core/admin.py).
+        checks.register(check_admin_tenancy, checks.Tags.admin)

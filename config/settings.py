@@ -144,13 +144,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ----------------------------------------------------------------- Redis: cache and Celery
 
 REDIS_URL = embedded.redis_url()
+
+
+def _test_cache_prefix() -> str:
+    """One prefix per test run (and per pytest-xdist worker), shared with the processes it starts.
+
+    Two runs on one Redis would otherwise wipe each other's keys (each test empties the cache).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    variable = f"ACQS_TEST_CACHE_PREFIX_{worker.upper()}"
+    return os.environ.setdefault(variable, f"acqs-test-{worker}-{os.getpid()}")
+
+
 # A Redis outage turns cache calls into misses (logged once), never into errors: pages fall back to the
 # database (config/ops/cache.py).
 CACHES = {
     "default": {
         "BACKEND": "config.ops.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="acqs-test" if TESTING else "acqs"),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=_test_cache_prefix() if TESTING else "acqs"),
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             "IGNORE_EXCEPTIONS": True,

@@ -19,13 +19,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from core.admin import TenantAdmin, TenantInline, acts_for_every_organization
 from questionnaires import selectors, services
 from questionnaires.analysis import describe_rule, questionnaire_analyse
 from questionnaires.forms import (
@@ -72,8 +73,18 @@ def _is_published(obj) -> bool:
     return questionnaire is not None and questionnaire.published_at is not None
 
 
-class _AuthoringAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    """What the four authoring admins share: read-only once published, previews out of the way."""
+class _AuthoringAdmin(AuditlogHistoryAdminMixin, TenantAdmin):
+    """What the four authoring admins share: read-only once published, previews out of the way.
+
+    An organization's admins read the shared catalogue (questionnaires with no organization) and copy
+    from it; only superusers change it.
+    """
+
+    shared_catalogue = True
+
+    def auditlog_history_view(self, request, object_id, extra_context=None):
+        self.tenant_object_or_404(request, object_id)  # an unknown or foreign id is a 404, not a 500
+        return super().auditlog_history_view(request, object_id, extra_context)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and _is_published(obj):
@@ -149,7 +160,7 @@ class ReadOnlyWhenPublished:
         return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
-class SectionInline(ReadOnlyWhenPublished, admin.TabularInline):
+class SectionInline(TenantInline, ReadOnlyWhenPublished, admin.TabularInline):
     model = Section
     form = SectionInlineForm
     fields = ["order_index", "name", "description", "icon", "estimated_time", "questions_link"]
@@ -176,6 +187,7 @@ class SectionInline(ReadOnlyWhenPublished, admin.TabularInline):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(_AuthoringAdmin):
+    organization_path = "organization"
     form = QuestionnaireForm
     change_form_template = "admin/questionnaires/questionnaire/change_form.html"
     change_list_template = "admin/questionnaires/questionnaire/change_list.html"
@@ -269,16 +281,17 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         return urls + super().get_urls()
 
     def _get(self, request, object_id) -> Questionnaire:
-        questionnaire = self.get_object(request, str(object_id))
-        if questionnaire is None:
-            raise Http404("No such questionnaire.")
+        questionnaire = self.tenant_object_or_404(request, object_id)
         if not self.has_view_permission(request, questionnaire):
             raise PermissionDenied
         return questionnaire
 
-    def _require_authoring(self, request) -> None:
+    def _require_authoring(self, request, questionnaire: Questionnaire | None = None) -> None:
         # Model-level: a published questionnaire is not "changeable", yet it can get a new version.
         if not (self.has_add_permission(request) and super().has_change_permission(request)):
+            raise PermissionDenied
+        # Object-level: only the owner's admins (or a superuser, for the shared catalogue) write to it.
+        if questionnaire is not None and not self.tenant_may_write(request, questionnaire):
             raise PermissionDenied
 
     def _context(self, request, questionnaire, **extra) -> dict:
@@ -339,12 +352,13 @@ class QuestionnaireAdmin(_AuthoringAdmin):
             "lineage_draft": selectors.questionnaire_draft(questionnaire=questionnaire),
             "preview_session": selectors.preview_session_for(questionnaire=questionnaire, user=request.user),
             "preview_form": PreviewForm(initial={"industry": questionnaire.industry or ""}),
-            "can_reorder": questionnaire.published_at is None and super().has_change_permission(request),
+            "can_reorder": questionnaire.published_at is None
+            and super().has_change_permission(request, questionnaire),
         }
 
     def publish_view(self, request, object_id):
         questionnaire = self._get(request, object_id)
-        self._require_authoring(request)
+        self._require_authoring(request, questionnaire)
         if questionnaire.published_at is not None:
             self.message_user(request, "This version is already published.", messages.WARNING)
             return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
@@ -374,7 +388,11 @@ class QuestionnaireAdmin(_AuthoringAdmin):
             diff=diff,
             affected=selectors.sessions_in_progress_on_other_versions(questionnaire=questionnaire),
             replaced_default=(
-                selectors.questionnaire_default_for(industry=questionnaire.industry, exclude=questionnaire)
+                selectors.questionnaire_default_for(
+                    industry=questionnaire.industry,
+                    organization_id=questionnaire.organization_id,
+                    exclude=questionnaire,
+                )
                 if questionnaire.is_default
                 else None
             ),
@@ -392,7 +410,7 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         if (refused := self._post_only(request)) is not None:
             return refused
         questionnaire = self._get(request, object_id)
-        self._require_authoring(request)
+        self._require_authoring(request, questionnaire)
         try:
             draft = services.questionnaire_new_version(questionnaire=questionnaire, actor=request.user)
         except services.DraftExists as exists:
@@ -411,7 +429,15 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         form = CloneForm(request.POST or None, initial={"name": f"{questionnaire.name} (copy)"})
         if request.method == "POST" and form.is_valid():
             clone = services.questionnaire_clone(
-                questionnaire=questionnaire, actor=request.user, name=form.cleaned_data["name"]
+                questionnaire=questionnaire,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                # An organization's admin copies into their own organization, whoever owns the source.
+                organization_id=(
+                    services.SAME_OWNER
+                    if acts_for_every_organization(request.user)
+                    else request.user.organization_id
+                ),
             )
             self.message_user(
                 request, f'"{clone.name}" is a new questionnaire, a draft copy of {questionnaire}.'
@@ -432,7 +458,8 @@ class QuestionnaireAdmin(_AuthoringAdmin):
 
     def import_view(self, request):
         self._require_authoring(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
+        superuser = acts_for_every_organization(request.user)
+        form = ImportForm(request.POST or None, request.FILES or None, choose_owner=superuser)
         problems = []
         status = 200
         if request.method == "POST" and form.is_valid():
@@ -442,10 +469,17 @@ class QuestionnaireAdmin(_AuthoringAdmin):
                     content=upload.read(),
                     file_name=upload.name,
                     actor=request.user,
-                    organization=form.cleaned_data["organization"],
+                    # The owner is the admin's organization; only a superuser chooses (or the catalogue).
+                    organization=(
+                        form.cleaned_data["organization"] if superuser else request.user.organization
+                    ),
+                    publish=form.cleaned_data["publish"],
                 )
             except InterchangeError as invalid:
                 problems = invalid.problems
+                status = 422
+            except services.AuthoringError as refused:
+                problems = refused.messages
                 status = 422
             else:
                 self.message_user(
@@ -566,7 +600,8 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         if (refused := self._post_only(request)) is not None:
             return refused
         questionnaire = self._get(request, object_id)
-        if not super().has_change_permission(request):
+        # A published version is refused by the service (409), another owner's here.
+        if not (super().has_change_permission(request) and self.tenant_may_write(request, questionnaire)):
             raise PermissionDenied
         try:
             payload = json.loads(request.body or b"{}")
@@ -600,7 +635,7 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         if (refused := self._post_only(request)) is not None:
             return refused
         questionnaire = self._get(request, object_id)
-        self._require_authoring(request)
+        self._require_authoring(request, questionnaire)
         try:
             services.questionnaire_make_default(questionnaire=questionnaire, actor=request.user)
         except services.AuthoringError as refused:
@@ -615,7 +650,7 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         if (refused := self._post_only(request)) is not None:
             return refused
         questionnaire = self._get(request, object_id)
-        self._require_authoring(request)
+        self._require_authoring(request, questionnaire)
         active = request.POST.get("active") == "1"
         services.questionnaire_set_active(questionnaire=questionnaire, active=active, actor=request.user)
         self.message_user(
@@ -633,7 +668,7 @@ def structure_order(structure, ids) -> list[str]:
 # --- Sections ------------------------------------------------------------------------------------
 
 
-class QuestionInline(ReadOnlyWhenPublished, admin.TabularInline):
+class QuestionInline(TenantInline, ReadOnlyWhenPublished, admin.TabularInline):
     model = Question
     form = QuestionInlineForm
     fields = ["order_index", "text", "type", "is_required", "details"]
@@ -659,6 +694,7 @@ class QuestionInline(ReadOnlyWhenPublished, admin.TabularInline):
 
 @admin.register(Section)
 class SectionAdmin(_AuthoringAdmin):
+    organization_path = "questionnaire__organization"
     change_form_template = "admin/questionnaires/authoring_change_form.html"
     list_display = ["name", "questionnaire", "order_index"]
     list_filter = ["questionnaire"]
@@ -715,7 +751,7 @@ class IndustryTagFilter(admin.SimpleListFilter):
     parameter_name = "industry_tag"
 
     def lookups(self, request, model_admin):
-        return [(tag, tag) for tag in selectors.industry_tags_in_use()]
+        return [(tag, tag) for tag in selectors.industry_tags_in_use(model_admin.get_queryset(request))]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -723,7 +759,7 @@ class IndustryTagFilter(admin.SimpleListFilter):
         return queryset
 
 
-class VisibilityRuleInline(ReadOnlyWhenPublished, admin.StackedInline):
+class VisibilityRuleInline(TenantInline, ReadOnlyWhenPublished, admin.StackedInline):
     model = VisibilityRule
     form = VisibilityRuleForm
     fields = ["action", "condition", "target_question_ids", "priority", "is_active"]
@@ -751,6 +787,7 @@ class VisibilityRuleInline(ReadOnlyWhenPublished, admin.StackedInline):
 
 @admin.register(Question)
 class QuestionAdmin(_AuthoringAdmin):
+    organization_path = "section__questionnaire__organization"
     form = QuestionForm
     change_form_template = "admin/questionnaires/question/change_form.html"
     list_display = ["text", "type", "questionnaire", "section", "order_index", "is_required"]
@@ -864,6 +901,7 @@ def _uuid_or_none(value) -> uuid.UUID | None:
 
 @admin.register(VisibilityRule)
 class VisibilityRuleAdmin(_AuthoringAdmin):
+    organization_path = "question__section__questionnaire__organization"
     form = VisibilityRuleForm
     change_form_template = "admin/questionnaires/question/change_form.html"
     list_display = ["summary", "question", "action", "priority", "is_active"]

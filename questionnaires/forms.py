@@ -316,8 +316,11 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "section" in self.fields:
-            drafts = Section.objects.filter(questionnaire__published_at__isnull=True).select_related(
-                "questionnaire"
+            # Narrow the choices the admin already scoped to the user's organization, never widen them.
+            drafts = (
+                self.fields["section"]
+                .queryset.filter(questionnaire__published_at__isnull=True)
+                .select_related("questionnaire")
             )
             if self.instance.pk and self.instance.section_id:
                 drafts = drafts.filter(questionnaire_id=self.instance.section.questionnaire_id)
@@ -484,8 +487,20 @@ class ImportForm(forms.Form):
         empty_label="The shared catalogue",
         help_text="Who owns the imported questionnaire.",
     )
+    publish = forms.BooleanField(
+        required=False,
+        label="Publish it now",
+        help_text="Otherwise it is imported as a draft, whatever the file says, to be checked and "
+        "published from its page.",
+    )
 
     MAX_SIZE = 5 * 1024 * 1024
+
+    def __init__(self, *args, choose_owner: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_owner:
+            # An organization's admin imports into their own organization; the owner is not theirs to pick.
+            del self.fields["organization"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -54,13 +54,25 @@ def questionnaire_draft(*, questionnaire: Questionnaire) -> Questionnaire | None
     )
 
 
-def questionnaire_default_for(*, industry: str | None, exclude=None) -> Questionnaire | None:
-    """Return the published default questionnaire of an industry (None and "" are one industry)."""
+def questionnaire_default_for(
+    *, industry: str | None, organization_id=None, exclude=None
+) -> Questionnaire | None:
+    """Return an owner's published default questionnaire of an industry (None and "" are one industry).
+
+    Each organization has its own defaults; `organization_id=None` is the shared catalogue's.
+    """
     same = Q(industry__isnull=True) | Q(industry="") if not industry else Q(industry=industry)
-    found = Questionnaire.objects.filter(same, is_default=True, published_at__isnull=False)
+    found = Questionnaire.objects.filter(
+        same, owner_is(organization_id), is_default=True, published_at__isnull=False
+    )
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     return found.order_by("-published_at").first()
+
+
+def owner_is(organization_id) -> Q:
+    """Rows owned by one organization, or by the shared catalogue when `organization_id` is None."""
+    return Q(organization__isnull=True) if organization_id is None else Q(organization_id=organization_id)
 
 
 def sessions_in_progress_on_other_versions(*, questionnaire: Questionnaire) -> int:
@@ -171,10 +183,12 @@ def _deleted_children(content_type: ContentType, parent_field: str, parent_ids: 
     return found
 
 
-def industry_tags_in_use() -> list[str]:
-    """Return every industry tag some question carries, sorted."""
+def industry_tags_in_use(questions: QuerySet | None = None) -> list[str]:
+    """Return every industry tag some question (of `questions`, by default all) carries, sorted."""
     tags = (
-        Question.objects.annotate(tag=Func("industry_tags", function="unnest", output_field=CharField()))
+        (Question.objects.all() if questions is None else questions)
+        .order_by()
+        .annotate(tag=Func("industry_tags", function="unnest", output_field=CharField()))
         .values_list("tag", flat=True)
         .distinct()
     )

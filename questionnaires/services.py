@@ -66,6 +66,9 @@ class DraftExists(AuthoringError):
         super().__init__(f"Version {draft.version} of this questionnaire is already a draft; edit that one.")
 
 
+SAME_OWNER = object()  # questionnaire_clone: the copy keeps the source's owner
+
+
 class PublishRefused(AuthoringError):
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
@@ -190,13 +193,20 @@ def _copy_contents(*, source: Questionnaire, target: Questionnaire, keep_lineage
 
 
 def _questionnaire_copy(
-    *, source: Questionnaire, actor, name: str, version: int, is_default: bool, keep_lineage: bool
+    *,
+    source: Questionnaire,
+    actor,
+    name: str,
+    version: int,
+    is_default: bool,
+    keep_lineage: bool,
+    organization_id=None,
 ) -> tuple[Questionnaire, dict]:
     """Create an unpublished copy of a questionnaire and its contents; return it with what was copied."""
     fields = {"lineage_id": source.lineage_id} if keep_lineage else {}
     new = Questionnaire.objects.create(
         **fields,
-        organization=source.organization,
+        organization_id=organization_id,
         name=name,
         description=source.description,
         industry=source.industry,
@@ -230,6 +240,7 @@ def questionnaire_new_version(*, questionnaire: Questionnaire, actor) -> Questio
         version=latest + 1,
         is_default=source.is_default,
         keep_lineage=True,
+        organization_id=source.organization_id,
     )
     audit_record(
         actor=actor,
@@ -242,8 +253,14 @@ def questionnaire_new_version(*, questionnaire: Questionnaire, actor) -> Questio
 
 
 @transaction.atomic
-def questionnaire_clone(*, questionnaire: Questionnaire, actor, name: str | None = None) -> Questionnaire:
-    """Copy any version into a new questionnaire (a new lineage), as draft version 1."""
+def questionnaire_clone(
+    *, questionnaire: Questionnaire, actor, name: str | None = None, organization_id=SAME_OWNER
+) -> Questionnaire:
+    """Copy any version into a new questionnaire (a new lineage), as draft version 1.
+
+    The copy belongs to the source's owner unless `organization_id` names another (an organization
+    copying a questionnaire of the shared catalogue makes it its own).
+    """
     source = Questionnaire.objects.get(pk=questionnaire.pk)
     new, counts = _questionnaire_copy(
         source=source,
@@ -252,6 +269,7 @@ def questionnaire_clone(*, questionnaire: Questionnaire, actor, name: str | None
         version=1,
         is_default=False,
         keep_lineage=False,
+        organization_id=source.organization_id if organization_id is SAME_OWNER else organization_id,
     )
     audit_record(
         actor=actor,
@@ -267,7 +285,7 @@ def questionnaire_clone(*, questionnaire: Questionnaire, actor, name: str | None
 
 
 def _demote_defaults(*, questionnaire: Questionnaire) -> list[Questionnaire]:
-    """Clear is_default on the other published defaults of the questionnaire's industry."""
+    """Clear is_default on the owner's other published defaults of the questionnaire's industry."""
     same = (
         Q(industry__isnull=True) | Q(industry="")
         if not questionnaire.industry
@@ -275,7 +293,8 @@ def _demote_defaults(*, questionnaire: Questionnaire) -> list[Questionnaire]:
     )
     demoted = list(
         Questionnaire.objects.select_for_update()
-        .filter(same, is_default=True, published_at__isnull=False)
+        .filter(same, selectors.owner_is(questionnaire.organization_id), is_default=True)
+        .filter(published_at__isnull=False)
         .exclude(pk=questionnaire.pk)
     )
     for other in demoted:
@@ -877,11 +896,15 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
-def questionnaire_import_upload(*, content: bytes, file_name: str, actor, organization=None) -> Questionnaire:
-    """Import an uploaded interchange file, with the checks of ``manage.py import_questionnaire``.
+def questionnaire_import_upload(
+    *, content: bytes, file_name: str, actor, organization=None, publish: bool = False
+) -> Questionnaire:
+    """Import an uploaded interchange file as a draft of `organization`, with the command's checks.
 
-    Raise ``InterchangeError`` with every problem, and write nothing, if the file is not a valid
-    document. A document that would be a second published default for its industry is refused too.
+    The owner is the caller's to decide, never the file's. A `published_at` in the file is not taken
+    on trust: the questionnaire is imported as a draft and, when `publish` is asked for, published
+    through ``questionnaire_publish`` with its analysis and default handling. Raise ``InterchangeError``
+    with every problem, and write nothing, if the file is not a valid document.
     """
     try:
         text = content.decode("utf-8-sig")
@@ -895,18 +918,13 @@ def questionnaire_import_upload(*, content: bytes, file_name: str, actor, organi
         ) from None
     except (ValueError, RecursionError) as exc:
         raise InterchangeError([f"{file_name}: is not valid JSON: {exc}"]) from None
-    if isinstance(document, dict) and document.get("is_default") is True and document.get("published_at"):
-        industry = document.get("industry") if isinstance(document.get("industry"), str) else None
-        current = selectors.questionnaire_default_for(industry=industry)
-        if current is not None:
-            raise InterchangeError(
-                [
-                    f'is_default: "{current.name}" v{current.version} is already the default questionnaire '
-                    f'for industry {industry!r}; import this one with "is_default": false, then make it the '
-                    "default from its page."
-                ]
-            )
-    return questionnaire_import(document, organization=organization, actor=actor)
+    if isinstance(document, dict):
+        document = {**document, "published_at": None}
+    with transaction.atomic():
+        imported = questionnaire_import(document, organization=organization, actor=actor)
+        if publish:
+            imported = questionnaire_publish(questionnaire=imported, actor=actor)
+    return imported
 
 
 # --- Preview ------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from core.admin import TenantAdmin, TenantInline
 from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
 
 
-class ResponseInline(admin.TabularInline):
+class ResponseInline(TenantInline, admin.TabularInline):
     model = Response
     fields = ["question", "value", "is_valid", "revision", "answered_at"]
     readonly_fields = fields
@@ -14,7 +15,8 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TenantAdmin):
+    organization_path = "user__organization"
     list_display = ["user", "questionnaire", "questionnaire_version", "status", "started_at", "completed_at"]
     list_filter = ["status", "industry", "questionnaire"]
     search_fields = ["user__email", "questionnaire__name"]
@@ -24,7 +26,8 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(TenantAdmin):
+    organization_path = "session__user__organization"
     list_display = ["session", "question", "is_valid", "revision", "answered_at"]
     list_filter = ["is_valid"]
     search_fields = ["session__user__email", "question__text"]
@@ -32,7 +35,7 @@ class ResponseAdmin(admin.ModelAdmin):
     raw_id_fields = ["session", "question"]
 
 
-class ReadOnlyArchiveAdmin(admin.ModelAdmin):
+class ReadOnlyArchiveAdmin(TenantAdmin):
     """Archived rows are kept as they were: they can be read, never edited here."""
 
     def has_add_permission(self, request):
@@ -44,6 +47,7 @@ class ReadOnlyArchiveAdmin(admin.ModelAdmin):
 
 @admin.register(SessionArchive)
 class SessionArchiveAdmin(ReadOnlyArchiveAdmin):
+    organization_path = "user__organization"
     list_display = ["id", "user", "questionnaire", "status", "completed_at", "archived_at"]
     list_filter = ["status"]
     search_fields = ["id", "user__email"]
@@ -52,6 +56,7 @@ class SessionArchiveAdmin(ReadOnlyArchiveAdmin):
 
 @admin.register(ResponseArchive)
 class ResponseArchiveAdmin(ReadOnlyArchiveAdmin):
+    organization_path = "session__user__organization"
     list_display = ["id", "session", "question", "revision", "answered_at", "archived_at"]
     search_fields = ["id", "session__id"]
     list_select_related = ["session", "question"]

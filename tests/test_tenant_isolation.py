@@ -9,11 +9,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.api_keys import api_key_create
-from accounts.services import mfa_activate
-from config.admin_scoping import GLOBAL, ORGANIZATION_PATHS
 from sessions_app import services
-from tests.accounts.factories import TOTP_SECRET, ApiKeyFactory, ReviewerFactory, UserFactory
-from tests.accounts.helpers import login_with_mfa
+from tests.accounts.factories import ApiKeyFactory, ReviewerFactory, UserFactory
 from tests.documents.factories import DocumentFactory
 from tests.sessions_app.builders import branching_questionnaire
 
@@ -27,7 +24,7 @@ def _walk(resolver, prefix=""):
         if isinstance(pattern, URLResolver):
             namespace = pattern.namespace
             if namespace == "admin":
-                continue  # the admin is checked below, model by model
+                continue  # the admin has a generated test of its own: tests/test_admin_tenancy.py
             for ns, name, route in _walk(pattern, prefix + str(pattern.pattern)):
                 yield (namespace or ns), name, route
         elif isinstance(pattern, URLPattern):
@@ -134,47 +131,3 @@ def test_another_organizations_object_is_a_404_for_an_api_key(name, tenant_a, or
     url = reverse(name, kwargs=kwargs(tenant_a))
     response = _request(Client(), method, url, HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert response.status_code == 404, f"{name}: {response.status_code}"
-
-
-def test_every_admin_model_is_scoped_to_an_organization():
-    from django.contrib import admin
-
-    unscoped = [m._meta.label for m in admin.site._registry if m._meta.label_lower not in ORGANIZATION_PATHS]
-    assert not unscoped
-
-
-def test_a_staff_user_of_another_organization_sees_none_of_its_rows_in_the_admin(client, tenant_a, org_b):
-    from django.contrib import admin
-    from django.contrib.auth.models import Permission
-
-    staff = UserFactory(organization=org_b, is_staff=True, role="ADMIN")
-    staff.user_permissions.set(Permission.objects.all())
-    mfa_activate(user=staff, secret=TOTP_SECRET, actor=None)
-    login_with_mfa(client, staff)
-    # The admin itself answers for the user's own organization (so a redirect below is the scoping).
-    own = client.get(reverse("admin:sessions_app_session_changelist"))
-    assert own.status_code == 200
-    objects = {
-        "questionnaires.questionnaire": tenant_a["questionnaire"],
-        "questionnaires.section": tenant_a["section"],
-        "questionnaires.question": tenant_a["question"],
-        "sessions_app.session": tenant_a["session"],
-        "documents.document": tenant_a["document"],
-        "accounts.apikey": tenant_a["api_key"],
-        "accounts.user": tenant_a["session"].user,
-        "accounts.organization": tenant_a["session"].user.organization,
-    }
-    for model in admin.site._registry:
-        label = model._meta.label_lower
-        if ORGANIZATION_PATHS[label] is GLOBAL or label not in objects:
-            continue
-        opts = model._meta
-        # The list first: the refused change page below leaves a message naming the id.
-        listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-        assert str(objects[label].pk) not in listing.content.decode(), label
-        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[objects[label].pk])
-        response = client.get(change)
-        assert response.status_code == 302 and "/admin/" in response["Location"], (
-            label,
-            response.status_code,
-        )

@@ -23,7 +23,7 @@ def _cache_settings(location: str) -> dict:
         "default": {
             "BACKEND": "config.ops.cache.ResilientRedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": "acqs-test",
+            "KEY_PREFIX": django_settings.CACHES["default"]["KEY_PREFIX"],
             "OPTIONS": {"RETRY_AFTER": 60, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1},
         }
     }
@@ -85,7 +85,7 @@ def test_with_redis_down_pages_render_answers_are_saved_and_the_outage_is_logged
 def test_after_the_pause_a_reachable_redis_is_used_again(caplog):
     live = ResilientRedisCache(
         django_settings.CACHES["default"]["LOCATION"],
-        {"KEY_PREFIX": "acqs-test", "OPTIONS": {"RETRY_AFTER": 0}},
+        {"KEY_PREFIX": django_settings.CACHES["default"]["KEY_PREFIX"], "OPTIONS": {"RETRY_AFTER": 0}},
     )
     caplog.set_level(logging.WARNING)
     live._failed()  # as if a call had just failed

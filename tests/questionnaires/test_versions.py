@@ -267,22 +267,44 @@ def test_make_default_moves_the_default_within_an_industry(admin_user):
         )
 
 
-def test_importing_a_second_published_default_is_refused_with_a_clear_message(admin_user, draft):
-    from questionnaires.interchange import InterchangeError, questionnaire_export
+def test_an_imported_file_is_a_draft_whatever_its_published_at_says(admin_user, draft):
+    import json
 
-    QuestionnaireFactory(
+    from questionnaires.interchange import questionnaire_export
+
+    current = QuestionnaireFactory(
         name="Current default", industry="technology", is_default=True, published_at=timezone.now()
     )
     document = questionnaire_export(draft.questionnaire)
     Questionnaire.objects.filter(pk=draft.questionnaire.pk).delete()
     document.update(is_default=True, published_at=timezone.now().isoformat())
+
+    imported = services.questionnaire_import_upload(
+        content=json.dumps(document).encode(), file_name="q.json", actor=admin_user
+    )
+    assert imported.published_at is None
+    current.refresh_from_db()
+    assert current.is_default  # a draft takes the default only when it is published
+
+
+def test_importing_with_publish_publishes_and_moves_the_owners_default(admin_user, draft):
     import json
 
-    with pytest.raises(InterchangeError) as refused:
-        services.questionnaire_import_upload(
-            content=json.dumps(document).encode(), file_name="q.json", actor=admin_user
-        )
-    assert '"Current default" v1 is already the default questionnaire' in refused.value.problems[0]
+    from questionnaires.interchange import questionnaire_export
+
+    current = QuestionnaireFactory(
+        name="Current default", industry="technology", is_default=True, published_at=timezone.now()
+    )
+    document = questionnaire_export(draft.questionnaire)
+    Questionnaire.objects.filter(pk=draft.questionnaire.pk).delete()
+    document.update(is_default=True, published_at=None)
+
+    imported = services.questionnaire_import_upload(
+        content=json.dumps(document).encode(), file_name="q.json", actor=admin_user, publish=True
+    )
+    assert imported.published_at is not None and imported.is_default
+    current.refresh_from_db()
+    assert not current.is_default
 
 
 def test_sessions_are_kept_when_a_published_version_is_closed_to_new_sessions(draft, admin_user, client_a):

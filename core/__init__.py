@@ -1,0 +1,1 @@
+"""The shared kernel: plain code every app may import, which imports no app of the project."""
