@@ -435,8 +435,11 @@ class VisibilityRuleForm(forms.ModelForm):
         missing = [(t, f"(not a question of this questionnaire: {t})") for t in current if t not in known]
         if missing:
             choices = [*choices, ("Unknown", missing)]
-        self.fields["target_question_ids"].choices = choices
-        self.fields["action"].choices = RuleAction.choices
+        # A view-only page (a published version, another owner's rule) has neither field.
+        if "target_question_ids" in self.fields:
+            self.fields["target_question_ids"].choices = choices
+        if "action" in self.fields:
+            self.fields["action"].choices = RuleAction.choices
 
     def clean_condition(self):
         condition = self.cleaned_data.get("condition")
