@@ -89,3 +89,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": "Enter your e-mail address.", "invalid": "Enter a valid e-mail address."},
     )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        services.password_reset_request_record()

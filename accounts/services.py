@@ -370,3 +370,14 @@ def user_password_set(*, user: User, password: str, action: str) -> User:
     user.save(update_fields=["password", "failed_login_attempts", "locked_until", "updated_at"])
     audit_record(actor=user, action=action, resource=user)
     return user
+
+
+@transaction.atomic
+def password_reset_request_record() -> None:
+    """Audit a password-reset request that was let through (its e-mail, if any, is sent).
+
+    The row names neither the address nor an account: an address copied here would outlive its
+    owner's anonymisation. Its IP address is what counts: while Redis is down these rows are the
+    per-IP throttle's count (accounts/throttle.py).
+    """
+    audit_record(action=throttle.PASSWORD_RESET_REQUEST, resource_type=USER_RESOURCE)

@@ -1,11 +1,15 @@
 """Who is acting, from where, in which request: set by middleware, read by audit_record()."""
 
 import contextvars
+import re
 import uuid
 
 from auditlog.middleware import AuditlogMiddleware
 
 _request_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("audit_request", default=None)
+
+# PostgreSQL refuses NUL in text and jsonb; an unpaired surrogate cannot even be encoded for it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def current_request_context() -> dict:
@@ -15,6 +19,15 @@ def current_request_context() -> dict:
 def client_ip(request) -> str | None:
     # REMOTE_ADDR only: X-Forwarded-For is trusted nowhere until a proxy setting says so.
     return request.META.get("REMOTE_ADDR") or None
+
+
+def header_text(request, name: str, *, limit: int) -> str:
+    """Return a request header (a META name) cut to `limit` characters, in a form the database stores.
+
+    Characters PostgreSQL refuses become U+FFFD: left in, one header sent by the client would turn
+    every write of the request, its audit row and a failed log-in's count included, into an error.
+    """
+    return _UNSTORABLE.sub("\ufffd", str(request.META.get(name, ""))[:limit])
 
 
 class RequestContextMiddleware:
@@ -34,7 +47,7 @@ class RequestContextMiddleware:
             {
                 "request_id": request_id,
                 "ip_address": client_ip(request),
-                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:1000],
+                "user_agent": header_text(request, "HTTP_USER_AGENT", limit=1000),
                 "user": getattr(request, "user", None),
             }
         )

@@ -18,6 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts.authentication import ApiView, api_schema
+from audit.context import header_text
 from config.api_errors import ApiError, ErrorSerializer
 from documents import selectors as document_selectors
 from documents import services as document_services
@@ -149,7 +150,7 @@ class SessionListApi(ApiView):
             questionnaire=questionnaire,
             industry=industry,
             metadata={
-                "userAgent": request.META.get("HTTP_USER_AGENT", "")[:500],
+                "userAgent": header_text(request, "HTTP_USER_AGENT", limit=500),
                 "deviceType": "api",
                 "referrer": "",
             },

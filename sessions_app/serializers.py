@@ -13,6 +13,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api_fields import StrictCharField, StrictUUIDField
 from questionnaires.schemas import RESPONSE_VALUE_SCHEMAS
 from questionnaires.serializers import (
     QuestionSerializer,
@@ -70,8 +71,8 @@ class StoredValueField(serializers.JSONField):
 
 
 class SessionStartSerializer(serializers.Serializer):
-    questionnaire_id = serializers.UUIDField()
-    industry = serializers.CharField(
+    questionnaire_id = StrictUUIDField()
+    industry = StrictCharField(
         required=False,
         allow_null=True,
         allow_blank=True,

@@ -17,10 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.context import header_text
 from questionnaires.structure import structure_load
 from sessions_app import selectors, services
 from sessions_app.flow import FlowState, StoredAnswer, answer_text
+from sessions_app.forms import SessionStartForm
 from sessions_app.models import Session, SessionStatus
+from sessions_app.validation import file_content_type
 
 UNPROCESSABLE = 422
 
@@ -104,17 +107,20 @@ def home(request):
     return redirect("sessions_app:list")
 
 
+def _list_page(request, *, start_form=None, start_form_for=None, status=200):
+    context = {
+        "questionnaires": selectors.questionnaires_for_client(user=request.user),
+        "sessions": selectors.sessions_for_client(user=request.user),
+        "start_form": start_form,
+        "start_form_for": start_form_for,  # the questionnaire whose start form is refused
+    }
+    return render(request, "sessions_app/list.html", context, status=status)
+
+
 @login_required
 @require_GET
 def session_list(request):
-    return render(
-        request,
-        "sessions_app/list.html",
-        {
-            "questionnaires": selectors.questionnaires_for_client(user=request.user),
-            "sessions": selectors.sessions_for_client(user=request.user),
-        },
-    )
+    return _list_page(request)
 
 
 @login_required
@@ -124,15 +130,18 @@ def session_start(request, questionnaire_id):
     existing = selectors.session_in_progress_for(user=request.user, questionnaire=questionnaire)
     if existing is not None:
         return redirect("sessions_app:resume", session_id=existing.pk)
-    industry = (request.POST.get("industry") or "").strip()[:100] or None
+    form = SessionStartForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, start_form=form, start_form_for=questionnaire.pk, status=400)
+    industry = form.cleaned_data["industry"] or None
     session = services.session_start(
         user=request.user,
         questionnaire=questionnaire,
         industry=industry,
         metadata={
-            "userAgent": request.META.get("HTTP_USER_AGENT", "")[:500],
+            "userAgent": header_text(request, "HTTP_USER_AGENT", limit=500),
             "deviceType": "mobile" if "Mobi" in request.META.get("HTTP_USER_AGENT", "") else "desktop",
-            "referrer": request.META.get("HTTP_REFERER", "")[:500],
+            "referrer": header_text(request, "HTTP_REFERER", limit=500),
         },
     )
     return redirect("sessions_app:resume", session_id=session.pk)
@@ -326,7 +335,10 @@ def complete(request, session_id):
 @login_required
 @require_GET
 def uploaded_file(request, session_id, question_id, token, name):
-    """Serve a client's uploaded file as an attachment, never rendered inline by the browser."""
+    """Serve a client's uploaded file as an attachment, never rendered inline by the browser.
+
+    Its Content-Type is the one its content showed on upload, which its stored name's extension carries.
+    """
     session = selectors.session_for_client(user=request.user, session_id=session_id)
     answer = services.session_answers(session=session).get(str(question_id))
     expected = reverse("sessions_app:file", args=[session.pk, question_id, token, name])
@@ -339,9 +351,7 @@ def uploaded_file(request, session_id, question_id, token, name):
         handle = default_storage.open(key, "rb")
     except (FileNotFoundError, OSError) as missing:
         raise Http404("No such file.") from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type="application/octet-stream"
-    )
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=file_content_type(name))
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

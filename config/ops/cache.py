@@ -68,6 +68,15 @@ class ResilientRedisCache(RedisCache):
                 return self._unavailable
         return super().client
 
+    @property
+    def unavailable(self) -> bool:
+        """Whether Redis failed a call and has not answered since: reads are misses, writes are lost.
+
+        Code whose correctness needs the cache's answer (the log-in throttles) asks this after a call
+        and, when it is true, counts from the database instead.
+        """
+        return self._down_since is not None
+
     def _answers(self) -> bool:
         """Probe Redis once when the pause is over; close the breaker if it answers."""
         try:
