@@ -27,6 +27,8 @@ app.conf.beat_schedule = {
     },
     "sessions-expire": {"task": "sessions_app.tasks.sessions_expire", "schedule": crontab(minute="*/15")},
     "sessions-abandon": {"task": "sessions_app.tasks.sessions_abandon", "schedule": crontab(minute=20)},
+    # Generation messages that the broker refused after a completion (documents/services.py's outbox).
+    "documents-outbox-drain": {"task": "documents.tasks.documents_outbox_drain", "schedule": crontab()},
     "documents-resume-stalled": {
         "task": "documents.tasks.documents_resume_stalled",
         "schedule": crontab(minute="*/5"),

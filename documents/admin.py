@@ -3,14 +3,21 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from core.admin import GLOBAL, TenantAdmin
 from documents import services
-from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType, IllegalTransition
+from documents.models import (
+    Document,
+    DocumentFormat,
+    DocumentOutbox,
+    DocumentStatus,
+    DocumentType,
+    IllegalTransition,
+)
 from documents.schemas import DOCUMENT_TYPE_METADATA_SCHEMA
 from questionnaires.schemas import schema_errors
 
@@ -49,7 +56,9 @@ class DocumentTypeForm(forms.ModelForm):
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(TenantAdmin):
+    # One catalogue of document types serves every organization: only superusers change it.
+    organization_path = GLOBAL
     form = DocumentTypeForm
     list_display = ["name", "slug", "category", "output_formats", "estimated_pages", "is_active"]
     list_filter = ["category", "is_active"]
@@ -76,7 +85,8 @@ class FailedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(TenantAdmin):
+    organization_path = "session__user__organization"
     list_display = ["document_type", "client", "format", "status", "version", "generated_at", "retry_button"]
     list_filter = [FailedFilter, "status", "format", "document_type__category", "document_type", "created_at"]
     search_fields = ["document_type__name", "session__user__email", "file_name"]
@@ -139,7 +149,7 @@ class DocumentAdmin(admin.ModelAdmin):
     def retry_view(self, request, document_id):
         if request.method != "POST" or not self.has_change_permission(request):
             raise Http404("No such page.")
-        document = get_object_or_404(Document, pk=document_id)
+        document = self.tenant_object_or_404(request, document_id)
         try:
             services.document_retry(document=document, actor=request.user)
         except IllegalTransition:
@@ -157,3 +167,24 @@ class DocumentAdmin(admin.ModelAdmin):
             services.document_retry(document=document, actor=request.user)
             retried += 1
         self.message_user(request, f"{retried} document(s) queued for generation again.", messages.SUCCESS)
+
+
+@admin.register(DocumentOutbox)
+class DocumentOutboxAdmin(TenantAdmin):
+    """Generation messages the broker has not taken yet: what an outage held back, and its last error."""
+
+    organization_path = "document__session__user__organization"
+    list_display = ["document", "created_at", "attempts", "last_attempt_at", "last_error"]
+    search_fields = ["document__session__user__email", "last_error"]
+    list_select_related = ["document__document_type"]
+    readonly_fields = ["document", "created_at", "attempts", "last_attempt_at", "last_error"]
+    actions = ["send_now"]
+
+    def has_add_permission(self, request):
+        return False  # rows come from the services, in the transaction that makes the document
+
+    @admin.action(description="Send the selected generation messages now")
+    def send_now(self, request, queryset):
+        sent = services.documents_outbox_drain(document_ids=list(queryset.values_list("pk", flat=True)))
+        level = messages.SUCCESS if sent else messages.WARNING
+        self.message_user(request, f"{sent} message(s) sent; the rest wait for the broker.", level)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
 
 from config.basemodels import TimestampedModel, choices_check
 
@@ -176,3 +178,30 @@ class Document(TimestampedModel):
     @property
     def has_file(self) -> bool:
         return bool(self.storage_url)
+
+
+class DocumentOutbox(models.Model):
+    """A generation message still to be handed to the broker: the documents' transactional outbox.
+
+    The row is written in the transaction that makes the document PENDING, so it exists exactly when
+    that transaction commits; it is deleted once the message is on the queue. A broker outage leaves
+    the rows here, with the last error, until a later drain sends them.
+    """
+
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, primary_key=True, related_name="outbox_entry"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+    attempts = models.IntegerField(default=0, db_default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "document_outbox"
+        ordering = ["created_at"]
+        verbose_name = "document waiting for the broker"
+        verbose_name_plural = "documents waiting for the broker"
+        indexes = [models.Index(fields=["created_at"], name="idx_document_outbox_created")]
+
+    def __str__(self):
+        return f"Generation of document {self.document_id} (tried {self.attempts} times)"

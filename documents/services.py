@@ -1,8 +1,9 @@
 """Every write of the documents app: create on completion, generate, review, regenerate, retry.
 
 Each status change goes through ``Document.transition_to()`` (the one place the status machine is
-enforced) and records an audit row in the same transaction. Tasks are queued with
-``transaction.on_commit`` so that a worker never looks for a row that is not committed yet.
+enforced) and records an audit row in the same transaction. Generation messages go through an outbox
+(``DocumentOutbox``): a row written in that transaction, sent after commit so that a worker never looks
+for a row that is not committed yet, and kept until the broker takes the message.
 """
 
 from __future__ import annotations
@@ -18,13 +19,21 @@ from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
 from audit.services import audit_record
 from documents import emails, selectors
 from documents.metadata_cache import document_metadata_changed
-from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType, IllegalTransition
+from documents.models import (
+    Document,
+    DocumentFormat,
+    DocumentOutbox,
+    DocumentStatus,
+    DocumentType,
+    IllegalTransition,
+)
 from documents.pdf import html_render, pdf_render
 from documents.rendering import Content, document_plans, format_date
 from documents.storage import document_key, document_write
@@ -52,6 +61,7 @@ __all__ = [
     "document_retry",
     "documents_create_for_session",
     "documents_enqueue",
+    "documents_outbox_drain",
     "documents_resume_stalled",
     "retry_delay",
 ]
@@ -78,7 +88,11 @@ def _queue_options() -> dict:
 
 
 def documents_enqueue(document_ids) -> None:
-    """Queue the generation of each document (call after commit: see ``_enqueue_on_commit``)."""
+    """Send the generation message of each document now; raise if the broker refuses one.
+
+    Services do not call it directly: they write outbox rows (``_enqueue_on_commit``), which
+    ``documents_outbox_drain`` sends.
+    """
     from documents.tasks import document_generate as generate_task
 
     for document_id in document_ids:
@@ -86,11 +100,77 @@ def documents_enqueue(document_ids) -> None:
 
 
 def _enqueue_on_commit(document_ids) -> None:
+    """Put the documents in the outbox, in the caller's transaction, and send them after commit.
+
+    The rows commit or roll back with the documents: a broker outage delays a document and loses
+    none, and a rolled-back completion sends nothing.
+    """
     ids = [str(document_id) for document_id in document_ids]
-    if ids:
-        # robust: a broker outage must not undo the client's completion; the stalled-document sweep
-        # (documents_resume_stalled) queues them again later.
-        transaction.on_commit(partial(documents_enqueue, ids), robust=True)
+    if not ids:
+        return
+    DocumentOutbox.objects.bulk_create([DocumentOutbox(document_id=pk) for pk in ids], ignore_conflicts=True)
+
+    def outbox_send():
+        documents_outbox_drain(document_ids=ids)
+
+    # The drain never raises a broker error; robust also keeps any other failure after commit from
+    # turning the client's saved completion into an error page. The rows wait for the periodic drain.
+    transaction.on_commit(outbox_send, robust=True)
+
+
+def documents_outbox_drain(*, document_ids=None, limit: int = 500) -> int:
+    """Send the generation messages waiting in the outbox (only these documents', if given); return how many.
+
+    Each row is deleted once its message is on the queue. When the broker refuses a message, the
+    error is logged and recorded on the rows left (``attempts``, ``last_error``), never raised: they
+    wait for the next drain (the periodic task ``documents.tasks.documents_outbox_drain``). Rows are
+    locked with SKIP LOCKED, so two drains never send the same message; a message sent twice anyway
+    (a crash between sending and committing) does no harm, as generation is idempotent.
+    """
+    with transaction.atomic():
+        waiting = DocumentOutbox.objects.select_for_update(skip_locked=True).order_by("created_at")
+        if document_ids is not None:
+            waiting = waiting.filter(document_id__in=[str(document_id) for document_id in document_ids])
+        rows = list(waiting[:limit])
+        sent, error = [], None
+        for row in rows:
+            try:
+                documents_enqueue([row.document_id])
+            except Exception as refused:  # the transport's own errors: none may reach a client
+                error = refused
+                break
+            sent.append(row)
+        now = timezone.now()
+        if sent:
+            DocumentOutbox.objects.filter(pk__in=[row.pk for row in sent]).delete()
+        if error is not None:
+            message = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+            DocumentOutbox.objects.filter(pk__in=[row.pk for row in rows[len(sent) :]]).update(
+                attempts=F("attempts") + 1, last_attempt_at=now, last_error=message
+            )
+            logger.warning(
+                "The broker refused the generation of %s document(s); they wait in the outbox: %s",
+                len(rows) - len(sent),
+                message,
+            )
+        # A message that an outage held back is on the document's record: it explains the wait.
+        _audit_all(
+            [
+                {
+                    "action": "document.queue_delayed",
+                    "resource_type": Document._meta.label_lower,
+                    "resource_id": row.document_id,
+                    "after": {
+                        "attempts": row.attempts + 1,
+                        "waitedSeconds": round((now - row.created_at).total_seconds(), 3),
+                        "lastError": row.last_error,
+                    },
+                }
+                for row in sent
+                if row.attempts
+            ]
+        )
+    return len(sent)
 
 
 def retry_delay(retries: int) -> float:
@@ -458,7 +538,10 @@ def documents_resume_stalled(*, older_than: dt.timedelta | None = None, limit: i
         older_than = dt.timedelta(minutes=getattr(settings, "DOCUMENTS_STALLED_MINUTES", 15))
     cutoff = timezone.now() - older_than
     ids = list(
-        Document.objects.filter(status__in=selectors.WAITING, updated_at__lt=cutoff)
+        # A document still in the outbox has never been sent: documents_outbox_drain sends it.
+        Document.objects.filter(
+            status__in=selectors.WAITING, updated_at__lt=cutoff, outbox_entry__isnull=True
+        )
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -1,4 +1,5 @@
-"""Celery tasks of the documents app: generation (one task per document) and the stalled-document sweep.
+"""Celery tasks of the documents app: generation (one task per document), the outbox drain and the
+stalled-document sweep.
 
 The message is acknowledged only after the task ran (acks_late), and given back to the broker when
 the worker process dies under it (reject_on_worker_lost); documents_generate is idempotent, so a
@@ -50,3 +51,9 @@ def document_generate(self, document_id: str) -> str:
 def documents_resume_stalled() -> int:
     """Queue again documents whose generation message was lost (schedule every few minutes)."""
     return services.documents_resume_stalled()
+
+
+@shared_task(name="documents.tasks.documents_outbox_drain", ignore_result=True)
+def documents_outbox_drain() -> int:
+    """Send the generation messages a broker outage held in the outbox (schedule every minute)."""
+    return services.documents_outbox_drain()

@@ -18,7 +18,13 @@ from audit.services import audit_chain_link_sql, audit_record
 from questionnaires.structure import QuestionnaireStructure, engine_for, structure_load
 from sessions_app.flow import FlowState, StoredAnswer, flow_state, question_input
 from sessions_app.models import Response, Session, SessionStatus
-from sessions_app.validation import ValidationResult, check_upload, validate_answer, validate_value
+from sessions_app.validation import (
+    ValidationResult,
+    check_upload,
+    stored_file_name,
+    validate_answer,
+    validate_value,
+)
 
 BRANCH_HISTORY_LIMIT = 50
 FROM_FORM = object()  # response_save()'s default: read the answer from the form data
@@ -428,12 +434,18 @@ def _file_answer(
     )
     if errors:
         return ValidationResult(None, errors)
+    # The client's name is shown to people; the stored name, and so the type the file is served as,
+    # follows the content: a PDF sent as evil.html is stored as evil.pdf.
     name = _safe_file_name(upload.name)
+    stored_name = stored_file_name(name, mime_type)
     token = uuid.uuid4().hex
-    key = upload_storage_key(session_id=str(session.pk), question_id=question.id, token=token, name=name)
+    key = upload_storage_key(
+        session_id=str(session.pk), question_id=question.id, token=token, name=stored_name
+    )
+    upload.content_type = mime_type  # what object storage records, instead of what the browser claimed
     default_storage.save(key, upload)
     value = {
-        "fileUrl": f"/sessions/{session.pk}/files/{question.id}/{token}/{name}",
+        "fileUrl": f"/sessions/{session.pk}/files/{question.id}/{token}/{stored_name}",
         "fileName": name,
         "fileSize": upload.size,
         "mimeType": mime_type,

@@ -30,8 +30,10 @@ __all__ = [
     "QuestionInput",
     "ValidationResult",
     "check_upload",
+    "file_content_type",
     "parse_form",
     "sniff_mime_type",
+    "stored_file_name",
     "validate_answer",
     "validate_value",
 ]
@@ -709,6 +711,48 @@ def sniff_mime_type(head: bytes) -> str | None:
     if _is_text(head):
         return "text/plain"
     return None
+
+
+# The extensions of each type sniff_mime_type() recognises. A stored file keeps its own extension when
+# it is one of its type's, and takes the first one otherwise.
+FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/gif": ("gif",),
+    "image/webp": ("webp",),
+    DOCX: ("docx",),
+    XLSX: ("xlsx",),
+    PPTX: ("pptx",),
+    "text/plain": ("txt", "csv"),
+}
+_CONTENT_TYPES = {extension: mime for mime, extensions in FILE_EXTENSIONS.items() for extension in extensions}
+
+
+def stored_file_name(file_name: str, mime_type: str) -> str:
+    """Return the name to store a file under: ``file_name`` with the extension of its detected type.
+
+    A PDF uploaded as ``evil.html`` is stored as ``evil.pdf``; ``photo.JPEG`` holding a JPEG stays
+    ``photo.jpeg``. ``mime_type`` is one that ``sniff_mime_type()`` returns.
+    """
+    stem, dot, extension = file_name.rpartition(".")
+    if not dot or not stem:
+        stem, extension = file_name, ""
+    extensions = FILE_EXTENSIONS[mime_type]
+    extension = extension.lower()
+    return f"{stem}.{extension if extension in extensions else extensions[0]}"
+
+
+def file_content_type(file_name: str) -> str:
+    """Return the Content-Type to serve a stored file with, from the extension ``stored_file_name()`` gave.
+
+    A name with any other extension (a file stored before names followed the content) is served as
+    opaque bytes.
+    """
+    mime_type = _CONTENT_TYPES.get(file_name.rpartition(".")[2].lower()) if "." in file_name else None
+    if mime_type is None:
+        return "application/octet-stream"
+    return f"{mime_type}; charset=utf-8" if mime_type == "text/plain" else mime_type
 
 
 def check_upload(

@@ -13,7 +13,7 @@ from accounts.models import Organization, User
 from tests.accounts.factories import ApiKeyFactory
 from tests.accounts.helpers import login_with_mfa
 from tests.audit.factories import AuditLogFactory
-from tests.documents.factories import DocumentFactory
+from tests.documents.factories import DocumentOutboxFactory
 from tests.questionnaires.factories import VisibilityRuleFactory
 from tests.sessions_app.factories import ResponseArchiveFactory, ResponseFactory
 
@@ -34,7 +34,7 @@ def populated(admin_user):
     ResponseFactory()
     ResponseArchiveFactory()
     VisibilityRuleFactory()
-    DocumentFactory()
+    DocumentOutboxFactory()  # and its document
     ApiKeyFactory()
     AuditLogFactory()
 

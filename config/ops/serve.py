@@ -3,7 +3,8 @@
 Like `make run` (config/launcher.py) it uses DATABASE_URL/REDIS_URL when set and the embedded servers
 otherwise, migrates, and stops every child on Ctrl-C; unlike it, it collects the static files (hashed and
 compressed, served by whitenoise), runs gunicorn with gunicorn.conf.py instead of runserver, turns
-DEBUG off, and recycles worker processes after a number of tasks.
+DEBUG off, and recycles worker processes after a number of tasks. Like it too, it starts a child that
+dies again (config.launcher.Supervisor).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import subprocess
 import sys
 
 from config import embedded
-from config.launcher import _supervise
+from config.launcher import Supervisor
 
 
 def main() -> int:
@@ -38,37 +39,28 @@ def main() -> int:
 
     celery = [python, "-m", "celery", "-A", "config"]
     tasks_per_child = os.environ.get("CELERY_MAX_TASKS_PER_CHILD", "100")
-    children = {
-        "web": subprocess.Popen(
-            [python, "-m", "gunicorn", "config.wsgi", "-c", str(embedded.BASE_DIR / "gunicorn.conf.py")],
-            cwd=embedded.BASE_DIR,
-        ),
-        "worker": subprocess.Popen(
-            celery
-            + [
-                "worker",
-                "-l",
-                "info",
-                "-n",
-                "worker@%h",
-                "--concurrency",
-                os.environ.get("CELERY_CONCURRENCY", "2"),
-                "--max-tasks-per-child",
-                tasks_per_child,
-            ],
-            cwd=embedded.BASE_DIR,
-        ),  # fmt: skip
-        "beat": subprocess.Popen(
-            celery + ["beat", "-l", "info", "-s", str(embedded.DATA_DIR / "celerybeat-schedule")],
-            cwd=embedded.BASE_DIR,
-        ),
+    commands = {
+        "web": [python, "-m", "gunicorn", "config.wsgi", "-c", str(embedded.BASE_DIR / "gunicorn.conf.py")],
+        "worker": celery
+        + [
+            "worker",
+            "-l",
+            "info",
+            "-n",
+            "worker@%h",
+            "--concurrency",
+            os.environ.get("CELERY_CONCURRENCY", "2"),
+            "--max-tasks-per-child",
+            tasks_per_child,
+        ],  # fmt: skip
+        "beat": celery + ["beat", "-l", "info", "-s", str(embedded.DATA_DIR / "celerybeat-schedule")],
     }
     print(
         f"\nServing http://{os.environ['HOST']}:{os.environ.get('PORT', '8000')}/ with gunicorn, a Celery "
-        "worker and beat. Ctrl-C stops all.\n",
+        "worker and beat; one that stops is started again. Ctrl-C stops all.\n",
         flush=True,
     )
-    return _supervise(children)
+    return Supervisor(commands, cwd=embedded.BASE_DIR).run()
 
 
 if __name__ == "__main__":

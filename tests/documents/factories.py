@@ -1,6 +1,6 @@
 import factory
 
-from documents.models import Document, DocumentCategory, DocumentType
+from documents.models import Document, DocumentCategory, DocumentOutbox, DocumentType
 from tests.sessions_app.factories import SessionFactory
 
 
@@ -24,3 +24,10 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     document_type = factory.SubFactory(DocumentTypeFactory)
+
+
+class DocumentOutboxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentOutbox
+
+    document = factory.SubFactory(DocumentFactory)
