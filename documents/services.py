@@ -15,7 +15,6 @@ import random
 import time
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -24,6 +23,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.transactions import after_commit
 from documents import emails, selectors
 from documents.metadata_cache import document_metadata_changed
 from documents.models import (
@@ -524,7 +524,7 @@ def _generation_finish(
         after={"status": waiting},
     )
     if not unfinished:
-        transaction.on_commit(partial(emails.reviewers_notify, session_id=document.session_id), robust=True)
+        after_commit(emails.reviewers_notify, session_id=document.session_id)
     return document
 
 
@@ -617,9 +617,7 @@ def document_approve(*, document: Document, reviewer, comment: str = "") -> list
             }
         )
     _audit_all(audits)
-    transaction.on_commit(
-        partial(emails.client_notify_approved, document_ids=[row.pk for row in approved]), robust=True
-    )
+    after_commit(emails.client_notify_approved, document_ids=[row.pk for row in approved])
     return approved
 
 
@@ -706,9 +704,7 @@ def document_assign(*, document: Document, assignee, actor) -> list[Document]:
         )
     _audit_all(audits)
     if assignee.pk != actor.pk:
-        transaction.on_commit(
-            partial(emails.assignee_notify, document_id=document.pk, assignee_id=assignee.pk), robust=True
-        )
+        after_commit(emails.assignee_notify, document_id=document.pk, assignee_id=assignee.pk)
     return assigned
 
 

@@ -15,13 +15,13 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 
+from core.transactions import after_commit
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.rules import Engine, QuestionSpec, RuleSpec
 
@@ -463,7 +463,7 @@ def _invalidate_soon(questionnaire_id: Any) -> None:
     if questionnaire_id is None:
         return
     structure_invalidate(questionnaire_id)
-    transaction.on_commit(partial(structure_invalidate, questionnaire_id), robust=True)
+    after_commit(structure_invalidate, questionnaire_id)
 
 
 def _cascaded(sender: type[models.Model], instance: models.Model, origin: Any) -> bool:
