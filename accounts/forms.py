@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
-from accounts import mfa, services
+from accounts import mfa, selectors, services
 
 # Bounds the cost of hashing whatever arrives; no real password is this long.
 PASSWORD_MAX_LENGTH = 1024
@@ -89,6 +89,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": "Enter your e-mail address.", "invalid": "Enter a valid e-mail address."},
     )
+
+    def get_users(self, email):
+        # Before sign-in no user row is visible (row-level security): name the address's user first.
+        if selectors.user_for_login(email=email) is None:
+            return iter(())
+        return super().get_users(email)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

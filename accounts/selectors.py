@@ -1,11 +1,18 @@
-"""Reads about accounts that need care: who must use MFA, a user's decrypted TOTP secret."""
+"""Reads about accounts that need care: who must use MFA, a user's decrypted TOTP secret, and the user
+a log-in or a password-reset link names before anyone is signed in."""
 
 from __future__ import annotations
 
 import logging
+import uuid
+
+from django.db import connection
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
 from accounts import crypto
 from accounts.models import MfaRecoveryCode, User, UserRole
+from config import tenancy
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +40,41 @@ def mfa_secret_of(user: User) -> str | None:
 
 def recovery_codes_left(user: User) -> int:
     return MfaRecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+# ------------------------------------------------------------------ before sign-in
+#
+# Row-level security shows a request that acts for no one no user row at all (docs/security.md). The
+# steps before sign-in name the user they are about on the connection (`app.user_id`), which makes
+# that user's own rows visible, and writable, and nothing of their organization; the next request,
+# signed in, acts for the organization.
+
+
+def user_for_login(*, email: str, lock: bool = False) -> User | None:
+    """Return the user an e-mail address names (log-in, password reset), and name them on the connection.
+
+    The address is resolved by `app_user_id_for_login()`, a database function that may read every
+    user row and returns only an id. `lock` takes the row lock, inside the caller's transaction.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT app_user_id_for_login(%s)", [email.strip()])
+        user_id = cursor.fetchone()[0]
+    if user_id is None:
+        return None
+    tenancy.tenant_set("", user_id=str(user_id))
+    users = User.objects.select_for_update() if lock else User.objects
+    return users.filter(pk=user_id).first()
+
+
+def user_for_reset_link(*, uidb64: str) -> User | None:
+    """Return the user a password-reset link names, and name them on the connection.
+
+    The link's token is checked next, by the view, against this row: naming the user only lets the
+    request see that one account, which the token then proves or refuses.
+    """
+    try:
+        user_id = uuid.UUID(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    tenancy.tenant_set("", user_id=str(user_id))
+    return User.objects.filter(pk=user_id).first()

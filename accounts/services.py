@@ -66,7 +66,7 @@ def login_password_check(*, email: str, password: str, ip: str | None) -> AuthOu
     LOCKED. An address without an account is answered exactly like one with an account.
     """
     email = email.strip()
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    user = selectors.user_for_login(email=email, lock=True)  # no user row is visible before this
     if user is None:
         return _unknown_email_failure(email=email, password=password, ip=ip)
     if user.is_locked:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts import conf
 from audit.models import AuditLog
+from config import tenancy
 
 _PREFIX = "accounts:throttle"
 
@@ -84,11 +85,12 @@ def _rows_from_ip(action: str, ip: str | None):
 def _trail_wait(rows, *, limit: int, window: dt.timedelta) -> int | None:
     """Return the seconds until fewer than `limit` of `rows` lie in the last `window`, if they reach it."""
     now = timezone.now()
-    recent = list(
-        rows.filter(timestamp__gte=now - window)
-        .order_by("-timestamp")
-        .values_list("timestamp", flat=True)[:limit]
-    )
+    with tenancy.system_scope():  # every organization's rows from the address, before anyone signs in
+        recent = list(
+            rows.filter(timestamp__gte=now - window)
+            .order_by("-timestamp")
+            .values_list("timestamp", flat=True)[:limit]
+        )
     if len(recent) < limit:
         return None
     return max(1, math.ceil((recent[-1] + window - now).total_seconds()))
@@ -104,16 +106,17 @@ def _unknown_email_lock_replayed(email: str, *, failing_now: bool) -> dt.datetim
     minutes, threshold = conf.lockout_minutes(), conf.lockout_threshold()
     window = dt.timedelta(minutes=minutes)
     now = timezone.now()
-    stamps = list(
-        AuditLog.objects.filter(
-            event=LOGIN_FAILED,
-            timestamp__gte=now - 2 * window,
-            changes__after__reason="unknown_email",
-            changes__after__email__iexact=email.strip(),
+    with tenancy.system_scope():  # rows of no organization: only the system reads them
+        stamps = list(
+            AuditLog.objects.filter(
+                event=LOGIN_FAILED,
+                timestamp__gte=now - 2 * window,
+                changes__after__reason="unknown_email",
+                changes__after__email__iexact=email.strip(),
+            )
+            .order_by("timestamp")
+            .values_list("timestamp", flat=True)
         )
-        .order_by("timestamp")
-        .values_list("timestamp", flat=True)
-    )
     if failing_now:
         stamps.append(now)
     count, started, until = 0, None, None

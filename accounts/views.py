@@ -217,6 +217,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def get_user(self, uidb64):
+        # Before sign-in no user row is visible (row-level security): the link names its user first.
+        return selectors.user_for_reset_link(uidb64=uidb64)
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"

@@ -59,7 +59,9 @@ def _as_uuid(value: str) -> uuid.UUID | None:
 
 @admin.register(AuditLog)
 class AuditLogAdmin(TenantAdmin):
-    organization_path = "actor__organization"
+    # The row's own organization (filled by the database on insert, and read by row-level security):
+    # a system event about the organization's data is theirs too, not only what their users did.
+    organization_path = "organization"
     change_list_template = "admin/audit/auditlog/change_list.html"
     list_display = ["chain_seq", "timestamp", "event", "resource_type", "resource_id", "actor_link", "cid"]
     list_display_links = ["chain_seq", "timestamp"]

@@ -56,6 +56,14 @@ SIGNED_FIELDS: dict[str, tuple[str, str]] = {
     "actor_email": ("actor_email", "text"),
 }
 
+# Columns deliberately left out of the signature, and why.
+UNSIGNED_COLUMNS: dict[str, str] = {
+    # Says who may read the row, not what it records. The database fills it on INSERT, after the
+    # signature is made (config/migrations/0002_row_level_security_more.py), and filled it for the rows
+    # signed before the column existed; signing it would have broken every one of their signatures.
+    "org_id": "the organization whose scope may read the row (row-level security)",
+}
+
 # ------------------------------------------------------------------ signing
 
 

@@ -53,6 +53,21 @@ class AuditLog(AbstractLogEntry):
     object_id = models.BigIntegerField(null=True, blank=True)
     object_repr = models.TextField(blank=True, default="")
 
+    # The organization the row belongs to, which row-level security reads it by: filled by the database
+    # on INSERT (config/migrations/0002_row_level_security_more.py), after signing, and not signed.
+    # No constraint: the trail outlives the organizations it names.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        editable=False,
+        db_column="org_id",
+        db_index=False,  # idx_audit_logs_org
+        related_name="+",
+    )
+
     # The hash chain: filled by chain_append() when the row is inserted, never by callers.
     chain_seq = models.BigIntegerField(editable=False)
     previous_signature = models.CharField(max_length=64, blank=True, editable=False)
@@ -66,6 +81,7 @@ class AuditLog(AbstractLogEntry):
             models.Index(fields=["resource_type", "resource_id"], name="idx_audit_logs_resource"),
             models.Index(fields=["timestamp"], name="idx_audit_logs_created"),
             models.Index(fields=["chain_seq"], name="idx_audit_logs_chain_seq"),
+            models.Index(fields=["organization", "chain_seq"], name="idx_audit_logs_org"),
         ]
         verbose_name = "audit log entry"
         verbose_name_plural = "audit log"

@@ -2,7 +2,8 @@
 
 Called from the migration, after every `migrate` (post_migrate), and daily by a Celery beat task.
 Each partition gets the TRUNCATE guard of the append-only trail (statement triggers are not cloned
-from the parent, unlike the row trigger that refuses UPDATE and DELETE).
+from the parent, unlike the row trigger that refuses UPDATE and DELETE), and row-level security with
+no policy of its own (policies are not inherited either).
 """
 
 from __future__ import annotations
@@ -50,6 +51,22 @@ def partition_truncate_guard_ddl(start: dt.date) -> str:
     )
 
 
+def partition_row_security_ddl(start: dt.date) -> str:
+    """Turn row-level security on for a partition once audit_logs has it (config migration 0002).
+
+    Queries through audit_logs get its policies; a partition named directly gets its own, and it has
+    none, so the application's role reads no row of it and inserts none.
+    """
+    name = partition_name(start)  # built from a date: nothing from outside reaches this SQL
+    return (
+        "DO $$ BEGIN "  # noqa: S608
+        "IF (SELECT relrowsecurity FROM pg_class WHERE oid = 'audit_logs'::regclass) "
+        f"AND NOT (SELECT relrowsecurity FROM pg_class WHERE oid = '{name}'::regclass) THEN "
+        f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY; "
+        "END IF; END $$"
+    )
+
+
 def audit_partitions_ensure(
     *, today: dt.date | None = None, months_ahead: int | None = None, cursor=None
 ) -> list[str]:
@@ -57,9 +74,8 @@ def audit_partitions_ensure(
     today = today or timezone.now().date()
     months_ahead = settings.AUDIT_PARTITION_MONTHS_AHEAD if months_ahead is None else months_ahead
     starts = [add_months(month_start(today), offset) for offset in range(months_ahead + 1)]
-    statements = [
-        ddl for start in starts for ddl in (partition_ddl(start), partition_truncate_guard_ddl(start))
-    ]
+    makers = (partition_ddl, partition_truncate_guard_ddl, partition_row_security_ddl)
+    statements = [make(start) for start in starts for make in makers]
     if cursor is None:
         # DDL needs the table's owner: the application's own role may not create partitions.
         with connections[settings.MAINTENANCE_DATABASE].cursor() as own_cursor:

@@ -23,6 +23,7 @@ from audit.chain import (
 )
 from audit.context import current_request_context
 from audit.models import AuditLog
+from config import tenancy
 
 
 def audit_record(
@@ -115,14 +116,17 @@ def audit_chain_verify(*, after: ChainAnchor | None = None, chunk_size: int = 20
     dropped row; without it, from the anchor that an audit entry recorded for that row
     (`audit_chain_anchor_before()`), and failing that the chain must start at seq 1.
     """
-    if after is None:
-        after = _recorded_anchor()
-    rows = (
-        AuditLog.objects.order_by("chain_seq", "id")
-        .values(*SIGNED_FIELDS, "signature")
-        .iterator(chunk_size=chunk_size)
-    )
-    return chain_walk(rows, anchor=after, locate=_row_signed_as)
+    # The chain runs through every organization's rows: it is read as the system, whoever asks (the
+    # admin's button, the command), and the connection goes back to the caller's scope after.
+    with tenancy.system_scope(using=router.db_for_read(AuditLog)):
+        if after is None:
+            after = _recorded_anchor()
+        rows = (
+            AuditLog.objects.order_by("chain_seq", "id")
+            .values(*SIGNED_FIELDS, "signature")
+            .iterator(chunk_size=chunk_size)
+        )
+        return chain_walk(rows, anchor=after, locate=_row_signed_as)
 
 
 def audit_chain_anchor_before(*, moment: dt.datetime) -> ChainAnchor | None:

@@ -1,16 +1,19 @@
 """Tell PostgreSQL which organization the current request or task acts for (row-level security).
 
-The policies (config/migrations/0001_row_level_security.py) read the `app.tenant` setting. It is set
-at the start of every request, and of every Celery task, on the connection that request or task uses,
-and reset when a pooled connection goes back to the pool, so a connection never carries one tenant's
-scope into another's work. When the database role is a superuser or owner (tests, migrations), RLS
-does not restrict it and nothing is sent.
+The policies (config/migrations/0001_row_level_security.py and 0002) read the `app.tenant` and
+`app.user_id` settings. They are set at the start of every request on the connection it uses, and on
+every connection a Celery worker opens, and reset when a pooled connection goes back to the pool, so a
+connection never carries one tenant's scope into another's work. When the database role is a superuser
+or owner (tests, migrations), RLS does not restrict it and nothing is sent. docs/security.md says what
+each step before sign-in names, and which reads act for every organization.
 """
 
 from __future__ import annotations
 
 import contextlib
+import uuid
 
+import psycopg
 from django.conf import settings
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -49,6 +52,39 @@ def tenant_scope(value: str, *, using: str = "default"):
         tenant_set("", using=using)
 
 
+# Reads the scope before switching it, in one round trip: the materialised CTE is evaluated first.
+_SWAP_TO_SYSTEM = """
+WITH before AS MATERIALIZED (
+    SELECT current_setting('app.tenant', true) AS tenant, current_setting('app.user_id', true) AS user_id
+)
+SELECT coalesce(tenant, ''), coalesce(user_id, ''), set_config('app.tenant', %s, false) FROM before
+"""
+
+
+@contextlib.contextmanager
+def system_scope(*, using: str = "default"):
+    """Act for every organization inside the block, then return to the scope the connection had.
+
+    For the few reads that span tenants by nature, whoever asks: checking the whole audit chain,
+    counting failed log-ins per IP address in the audit trail while Redis is down.
+    """
+    if not row_security_applies(using):
+        yield
+        return
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(_SWAP_TO_SYSTEM, [SYSTEM])
+        tenant, user_id, _ = cursor.fetchone()
+    try:
+        yield
+    finally:
+        # After an error inside a transaction the restore could not run; the rollback that must follow
+        # undoes the switch itself (a setting made in a transaction is rolled back with it).
+        raw = connection.connection
+        if raw is not None and raw.info.transaction_status != psycopg.pq.TransactionStatus.INERROR:
+            tenant_set(tenant, user_id=user_id, using=using)
+
+
 def tenant_for(user) -> str:
     if user is None or not user.is_authenticated:
         return ""
@@ -64,10 +100,21 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The user is loaded (lazily, by the next line) before their organization is known, and no
+        # user row is visible to an empty scope: name the user the session holds first, which makes
+        # their own row visible and nothing of any organization.
+        named = session_user_id(request)
+        if named:
+            tenant_set("", user_id=named)
         user = getattr(request, "user", None)
-        user_id = str(user.pk) if user is not None and user.is_authenticated else ""
-        tenant = tenant_for(user)
-        tenant_set(tenant, user_id=user_id)
+        if user is not None and user.is_authenticated:
+            tenant, user_id = tenant_for(user), str(user.pk)
+        else:
+            # Halfway through log-in (the password was right, the second factor is to come), the
+            # pending user stays named: the second step reads and updates their row.
+            tenant, user_id = "", pending_login_user_id(request)
+        if not named or (tenant, user_id) != ("", named):
+            tenant_set(tenant, user_id=user_id)
         if not settings.DATABASE_REPLICAS:
             return self.get_response(request)
         # Replicas enforce the same policies; they are scoped on their first query of the request
@@ -78,6 +125,33 @@ class TenantMiddleware:
                     connections[alias].execute_wrapper(_ScopeOnFirstQuery(alias, tenant, user_id))
                 )
             return self.get_response(request)
+
+
+def session_user_id(request) -> str:
+    """Return the id of the signed-in user the request's session names, or ""; loads no user."""
+    from django.contrib.auth import SESSION_KEY  # not at import: settings import this module
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    return _uuid_text(session.get(SESSION_KEY))
+
+
+def pending_login_user_id(request) -> str:
+    """Return the id of the user whose log-in awaits its second factor in this session, or ""."""
+    if getattr(request, "session", None) is None:
+        return ""
+    from accounts.session_state import pending_login_get
+
+    return _uuid_text((pending_login_get(request) or {}).get("user"))
+
+
+def _uuid_text(value) -> str:
+    # Only a well-formed id reaches the setting, which the policies cast to uuid.
+    try:
+        return str(uuid.UUID(str(value))) if value else ""
+    except ValueError:
+        return ""
 
 
 class _ScopeOnFirstQuery:
