@@ -15,6 +15,8 @@ from accounts.models import Organization, User, UserRole
 
 DEMO_ORG_SLUG = "demo"
 DEMO_ADMIN_EMAIL = "admin@demo.example"
+DEMO_OPERATOR_EMAIL = "operator@demo.example"
+ORGANIZATION_ADMINS = "Organization admins"  # the group accounts/migrations/0006 creates
 DEMO_ADMIN_TOTP_SECRET = "DEMOADMINTOTPSECRETFORLOCALUSE23"  # base32, documented in docs/accounts.md
 
 
@@ -29,17 +31,28 @@ DEMO_LOGINS = [
     DemoLogin("client", "client@demo.example", "demo-client-password"),
     DemoLogin("reviewer", "reviewer@demo.example", "demo-reviewer-password"),
     DemoLogin("admin", DEMO_ADMIN_EMAIL, "demo-admin-password"),
+    DemoLogin("operator", DEMO_OPERATOR_EMAIL, "demo-operator-password"),
 ]
+# The accounts that must pass a second factor, with the demo secret.
+MFA_ROLES = {"admin", "operator"}
 
 
 @transaction.atomic
 def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
-    """Create (or repair) the demo organization, a client, a reviewer and an admin."""
+    """Create (or repair) the demo organization, a client, a reviewer, its admin and an operator.
+
+    The admin is what every customer organization gets: staff, not a superuser, in the Organization
+    admins group, so the admin site shows them their own organization only. The operator is a
+    superuser, who acts for every organization and the shared catalogue.
+    """
     organization, _ = Organization.all_objects.update_or_create(
         slug=DEMO_ORG_SLUG,
         defaults={"name": "Demo Consulting Ltd", "deleted_at": None, "settings": {"industry": "technology"}},
     )
-    reviewers = Group.objects.get(name="Reviewers")
+    groups = {
+        "reviewer": Group.objects.get(name="Reviewers"),
+        "admin": Group.objects.get(name=ORGANIZATION_ADMINS),
+    }
     roles = {
         "client": {"role": UserRole.CLIENT, "is_staff": False, "is_superuser": False, "name": "Casey Client"},
         "reviewer": {
@@ -48,7 +61,13 @@ def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
             "is_superuser": False,
             "name": "Riley Reviewer",
         },
-        "admin": {"role": UserRole.ADMIN, "is_staff": True, "is_superuser": True, "name": "Alex Admin"},
+        "admin": {"role": UserRole.ADMIN, "is_staff": True, "is_superuser": False, "name": "Alex Admin"},
+        "operator": {
+            "role": UserRole.SUPER_ADMIN,
+            "is_staff": True,
+            "is_superuser": True,
+            "name": "Olive Operator",
+        },
     }
     for login in DEMO_LOGINS:
         spec = roles[login.role]
@@ -65,9 +84,9 @@ def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
         user.profile = {**(user.profile or {}), "name": spec["name"]}
         user.set_password(login.password)
         user.save()
-        if login.role == "reviewer":
-            user.groups.add(reviewers)
+        if login.role in groups:
+            user.groups.add(groups[login.role])
         demo_secret_in_place = user.mfa_enabled and selectors.mfa_secret_of(user) == DEMO_ADMIN_TOTP_SECRET
-        if login.role == "admin" and not demo_secret_in_place:
+        if login.role in MFA_ROLES and not demo_secret_in_place:
             services.mfa_activate(user=user, secret=DEMO_ADMIN_TOTP_SECRET, actor=None)
     return organization, DEMO_LOGINS

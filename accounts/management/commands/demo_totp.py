@@ -1,4 +1,4 @@
-"""Print the demo admin's current TOTP code, for logging in without an authenticator app.
+"""Print the demo admin's (and operator's) current TOTP code, for logging in without an authenticator app.
 
 Works only while the demo admin uses the published demo secret (accounts/demo.py): it can never
 print a code for a secret that is not already public.
@@ -10,7 +10,7 @@ import pyotp
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import selectors
-from accounts.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_TOTP_SECRET
+from accounts.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_TOTP_SECRET, DEMO_OPERATOR_EMAIL
 from accounts.models import User
 
 
@@ -28,4 +28,7 @@ class Command(BaseCommand):
             )
         totp = pyotp.TOTP(DEMO_ADMIN_TOTP_SECRET)
         seconds_left = totp.interval - int(time.time()) % totp.interval
-        self.stdout.write(f"{totp.now()}  ({DEMO_ADMIN_EMAIL}; the next code comes in {seconds_left} s)")
+        self.stdout.write(
+            f"{totp.now()}  ({DEMO_ADMIN_EMAIL} and {DEMO_OPERATOR_EMAIL}; "
+            f"the next code comes in {seconds_left} s)"
+        )

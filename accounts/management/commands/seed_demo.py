@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts import mfa
-from accounts.demo import DEMO_ADMIN_TOTP_SECRET, demo_accounts_ensure
+from accounts.demo import DEMO_ADMIN_TOTP_SECRET, MFA_ROLES, demo_accounts_ensure
 from questionnaires.demo import demo_questionnaire_ensure
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo organization: {organization.name}")
         for login in logins:
             self.stdout.write(f"  {login.role:<9} {login.email:<24} password: {login.password}")
-            if login.role == "admin":
+            if login.role in MFA_ROLES:
                 secret = mfa.totp_secret_grouped(DEMO_ADMIN_TOTP_SECRET)
                 self.stdout.write(f"  {'':<34} two-factor secret: {secret}")
                 self.stdout.write(
