@@ -24,13 +24,16 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## ruff, then the import contracts of .importlinter (docs/architecture.md).
 lint: install
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/lint-imports --no-cache
 
-## The whole suite, then the linter.
+## The whole suite, then the linters (ruff and the layer contracts).
 test: install chromium
 	@ACQS_TESTING=1 $(PY) -m pytest
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 bench: install
 	@$(PY) bench/run.py

@@ -27,8 +27,8 @@ from rest_framework.throttling import BaseThrottle
 
 from accounts.api_keys import ApiKeyInvalid, api_key_authenticate
 from accounts.models import ApiKey
-from config import tenancy
-from config.api_errors import SafeJSONParser, api_exception_handler
+from core import tenancy
+from core.api_errors import SafeJSONParser, api_exception_handler
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.basemodels import (
+from core.basemodels import (
     SoftDeleteManager,
     SoftDeleteQuerySet,
     TimestampedModel,

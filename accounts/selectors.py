@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_decode
 
 from accounts import crypto
 from accounts.models import MfaRecoveryCode, User, UserRole
-from config import tenancy
+from core import tenancy
 
 logger = logging.getLogger(__name__)
 

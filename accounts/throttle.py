@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts import conf
 from audit.models import AuditLog
-from config import tenancy
+from core import tenancy
 
 _PREFIX = "accounts:throttle"
 

@@ -18,4 +18,8 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.gdpr import personal_data_register
+        from audit.gdpr import PERSONAL_DATA
+
         post_migrate.connect(_ensure_partitions, sender=self, dispatch_uid="audit-partitions")
+        personal_data_register(PERSONAL_DATA)

@@ -23,7 +23,7 @@ from audit.chain import (
 )
 from audit.context import current_request_context
 from audit.models import AuditLog
-from config import tenancy
+from core import tenancy
 
 
 def audit_record(

@@ -1,7 +1,7 @@
 """URLs of the REST API, version 1 (included at /api/v1/), its OpenAPI schema and its documentation.
 
-The documentation page is Swagger UI served from static/vendor/swagger-ui/ (vendored from the npm
-registry), so it loads nothing from another host.
+The documentation page is Swagger UI from drf-spectacular-sidecar's static files, started by
+static/js/api-docs.js, so it loads nothing from another host and runs no inline script.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from accounts.authentication import api_schema
-from config.api_errors import api_exception_handler, api_not_found
+from core.api_errors import api_exception_handler, api_not_found
+from documents import apis as document_apis
 from questionnaires import apis as questionnaire_apis
 from sessions_app import apis as session_apis
 
@@ -39,7 +40,7 @@ SCHEMA_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "SessionStatusEnum": "sessions_app.models.SessionStatus",
-        "QuestionTypeEnum": "questionnaires.schemas.QUESTION_TYPES",
+        "QuestionTypeEnum": "questionnaires.types.QUESTION_TYPES",
     },
 }
 
@@ -58,6 +59,9 @@ class SchemaView(SpectacularAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+
+# Where drf-spectacular-sidecar (an installed app) keeps Swagger UI's files among the static files.
+SWAGGER_UI = "drf_spectacular_sidecar/swagger-ui-dist"
 
 _DOCS_PAGE = engines["django"].from_string(
     """<!doctype html>
@@ -82,13 +86,17 @@ _DOCS_PAGE = engines["django"].from_string(
 
 @require_GET
 def docs(request):
-    """Swagger UI over the schema, from vendored files only."""
+    """Swagger UI over the schema, from this site's static files only.
+
+    Not drf-spectacular's SpectacularSwaggerSplitView: its page has an inline <style>, which the
+    Content-Security-Policy refuses.
+    """
     html = _DOCS_PAGE.render(
         {
-            "css": static("vendor/swagger-ui/swagger-ui.css"),
-            "bundle": static("vendor/swagger-ui/swagger-ui-bundle.js"),
+            "css": static(f"{SWAGGER_UI}/swagger-ui.css"),
+            "bundle": static(f"{SWAGGER_UI}/swagger-ui-bundle.js"),
             "start": static("js/api-docs.js"),
-            "favicon": static("vendor/swagger-ui/favicon-32x32.png"),
+            "favicon": static(f"{SWAGGER_UI}/favicon-32x32.png"),
             "config": {
                 "schemaUrl": reverse("api:schema") + "?format=json",
                 "csrfToken": get_token(request),
@@ -121,12 +129,12 @@ urlpatterns = [
     ),
     path(
         "sessions/<uuid:session_id>/documents/",
-        session_apis.SessionDocumentsApi.as_view(),
+        document_apis.SessionDocumentsApi.as_view(),
         name="session-documents",
     ),
     path(
         "documents/<uuid:document_id>/download/",
-        session_apis.DocumentDownloadApi.as_view(),
+        document_apis.DocumentDownloadApi.as_view(),
         name="document-download",
     ),
     # Last: whatever else is asked for under /api/v1/ is a JSON 404, never Django's HTML page.

@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 @signals.worker_init.connect
 @signals.worker_process_init.connect
 def _tasks_act_for_every_organization(**kwargs):
-    from config.tenancy import worker_scope_system
+    from core.tenancy import worker_scope_system
 
     worker_scope_system()
 

@@ -10,10 +10,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from config import embedded
-from config.tenancy import reset_pooled_connection
+from core.tenancy import reset_pooled_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/v1/docs/
+    "csp",
     "auditlog",
     "accounts",
     "questionnaires",
@@ -59,7 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.security_headers.SecurityHeadersMiddleware",  # first: its response phase sees the final response
+    "core.security_headers.SecurityHeadersMiddleware",  # first: its response phase sees the final response
     "config.health_views.HealthEndpointsMiddleware",  # early: probes skip host checks, sessions, tenancy
     "config.ops.routers.ReplicaRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -69,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.context.RequestContextMiddleware",
-    "config.tenancy.TenantMiddleware",
+    "accounts.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.AdminMfaMiddleware",
@@ -146,14 +150,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = embedded.redis_url()
 
 
-def _test_cache_prefix() -> str:
-    """One prefix per test run (and per pytest-xdist worker), shared with the processes it starts.
+def _test_run() -> str:
+    """The name of this test run (one per pytest-xdist worker), shared with the processes it starts.
 
-    Two runs on one Redis would otherwise wipe each other's keys (each test empties the cache).
+    The run's cache keys and documents queue carry it: two runs on one Redis would otherwise wipe each
+    other's keys (each test empties the cache) and take each other's tasks.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    variable = f"ACQS_TEST_CACHE_PREFIX_{worker.upper()}"
-    return os.environ.setdefault(variable, f"acqs-test-{worker}-{os.getpid()}")
+    return os.environ.setdefault(f"ACQS_TEST_RUN_NAME_{worker.upper()}", f"{worker}-{os.getpid()}")
 
 
 # A Redis outage turns cache calls into misses (logged once), never into errors: pages fall back to the
@@ -162,7 +166,7 @@ CACHES = {
     "default": {
         "BACKEND": "config.ops.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=_test_cache_prefix() if TESTING else "acqs"),
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", default=f"acqs-test-{_test_run()}" if TESTING else "acqs"),
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
             "IGNORE_EXCEPTIONS": True,
@@ -187,9 +191,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(embedded.DATA_DIR / "celerybeat-schedule")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task held by a killed worker comes back after this long (above the longest retry delay and time limit).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
-# Each test run generates documents on a queue of its own, so runs sharing a Redis never take each
-# other's tasks.
-DOCUMENTS_QUEUE = env("DOCUMENTS_QUEUE", default=f"documents-test-{os.getpid()}" if TESTING else "celery")
+# Each test run generates documents on a queue of its own (tests/documents/broker.py reads and empties it).
+DOCUMENTS_QUEUE = env("DOCUMENTS_QUEUE", default=f"acqs-test-{_test_run()}-docs" if TESTING else "celery")
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_MAX_TASKS_PER_CHILD", default=100)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -198,7 +201,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every API view also sets these itself (config/api.py): the defaults here serve anything else DRF renders.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -261,7 +264,10 @@ AUDIT_PARTITION_MONTHS_AHEAD = 1
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's output, which whitenoise serves. Tests have none: otherwise each test client's whitenoise
+# would look for this folder (and warn that a fresh clone has none) or serve what an old collectstatic left;
+# the tests of production serving collect into a folder of their own (tests/ops/test_serving.py).
+STATIC_ROOT = None if TESTING else BASE_DIR / "staticfiles"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(embedded.DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -285,6 +291,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Source maps (drf-spectacular-sidecar ships Swagger UI's and ReDoc's) serve only developer tools;
+# compressing them would more than double collectstatic's time for nothing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 BACKUP_BUCKET = env("BACKUP_BUCKET", default="")
 if BACKUP_BUCKET:
     STORAGES["backups"] = {
@@ -311,6 +320,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# django-csp's policy for every response (core/security_headers.py adds the other headers). Nothing is
+# inline: scripts and styles are static files, so no directive needs 'unsafe-inline', a nonce or a hash
+# (tests/browser/test_content_security_policy.py). frame-ancestors follows X-Frame-Options per response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -7,7 +7,9 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accounts.gdpr import personal_data_register
         from documents import metadata_cache
+        from documents.gdpr import PERSONAL_DATA
         from documents.services import on_session_complete
         from sessions_app import services as session_services
 
@@ -16,3 +18,4 @@ class DocumentsConfig(AppConfig):
             session_services.on_session_complete(on_session_complete)
 
         metadata_cache.connect_signals()
+        personal_data_register(PERSONAL_DATA)

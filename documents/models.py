@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from config.basemodels import TimestampedModel, choices_check
+from core.basemodels import TimestampedModel, choices_check
 
 
 def default_output_formats():

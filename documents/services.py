@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import random
 import time
 import uuid
 from dataclasses import dataclass
@@ -63,7 +62,6 @@ __all__ = [
     "documents_enqueue",
     "documents_outbox_drain",
     "documents_resume_stalled",
-    "retry_delay",
 ]
 
 
@@ -171,14 +169,6 @@ def documents_outbox_drain(*, document_ids=None, limit: int = 500) -> int:
             ]
         )
     return len(sent)
-
-
-def retry_delay(retries: int) -> float:
-    """Return the backoff before the next try: exponential from DOCUMENTS_RETRY_BACKOFF, with jitter."""
-    base = float(getattr(settings, "DOCUMENTS_RETRY_BACKOFF", 10))
-    ceiling = float(getattr(settings, "DOCUMENTS_RETRY_BACKOFF_MAX", 300))
-    jitter = random.uniform(0.8, 1.2)  # noqa: S311 - spreads retries out, not a secret
-    return min(ceiling, base * (2**retries) * jitter)
 
 
 def _formats(document_type: DocumentType) -> list[str]:

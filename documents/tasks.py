@@ -3,7 +3,8 @@ stalled-document sweep.
 
 The message is acknowledged only after the task ran (acks_late), and given back to the broker when
 the worker process dies under it (reject_on_worker_lost); documents_generate is idempotent, so a
-message delivered twice still yields one file and one status history.
+message delivered twice still yields one file and one status history. Retries and their backoff are
+Celery's own (autoretry_for, retry_backoff, retry_jitter).
 """
 
 from celery import shared_task
@@ -23,27 +24,34 @@ MAX_RETRIES = getattr(settings, "DOCUMENTS_GENERATION_MAX_RETRIES", 3)
     name="documents.tasks.document_generate",
     acks_late=True,
     reject_on_worker_lost=True,
+    # Celery retries any error after an exponential backoff from DOCUMENTS_RETRY_BACKOFF seconds, capped
+    # at DOCUMENTS_RETRY_BACKOFF_MAX, with full jitter so that documents failing together (a storage
+    # outage) do not all come back at the same moment.
+    autoretry_for=(Exception,),
+    retry_backoff=getattr(settings, "DOCUMENTS_RETRY_BACKOFF", 10),
+    retry_backoff_max=getattr(settings, "DOCUMENTS_RETRY_BACKOFF_MAX", 300),
+    retry_jitter=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=getattr(settings, "DOCUMENTS_GENERATION_SOFT_TIME_LIMIT", 120),
     time_limit=getattr(settings, "DOCUMENTS_GENERATION_TIME_LIMIT", 180),
     ignore_result=True,
 )
 def document_generate(self, document_id: str) -> str:
-    """Generate one document; retry with backoff, and leave it FAILED after the last try."""
-    final = self.request.retries >= self.max_retries
+    """Generate one document; Celery retries a failure, and the last try leaves the document FAILED.
+
+    An error that the service could record (GenerationError) is retried unless it was final; any other
+    (the database or storage was unreachable, nothing recorded) is retried, and raised after the last try.
+    """
     try:
         document = services.document_generate(
-            document_id=document_id, attempt=self.request.retries + 1, final_attempt=final
+            document_id=document_id,
+            attempt=self.request.retries + 1,
+            final_attempt=self.request.retries >= self.max_retries,
         )
     except services.GenerationError as error:
-        if error.final:
+        if error.final:  # already FAILED: the last try, or an error no retry can fix
             return "FAILED"
-        raise self.retry(exc=error, countdown=services.retry_delay(self.request.retries)) from error
-    except Exception as error:
-        # Nothing could be recorded (the database or storage was unreachable): try again later.
-        if final:
-            raise
-        raise self.retry(exc=error, countdown=services.retry_delay(self.request.retries)) from error
+        raise
     return document.status if document is not None else "SKIPPED"
 
 

@@ -2,8 +2,9 @@
 
 A questionnaire's page shows its sections (sortable), an outline of every question with its rules in
 words, and the analysis of the rule graph. A published version is read-only: "New version" copies it
-into a draft. Publishing, previews, the engine panel, import, export, clones and history are views of
-their own here; every write goes through questionnaires.services. See docs/authoring.md.
+into a draft. Publishing, the engine panel, import, export, clones and history are views of their own
+here; every write goes through questionnaires.services. Previews are sessions: sessions_app's admin
+adds their views to the questionnaire's page. See docs/authoring.md.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from core.admin import TenantAdmin, TenantInline, acts_for_every_organization
-from questionnaires import selectors, services
+from questionnaires import selectors, services, signals
 from questionnaires.analysis import describe_rule, questionnaire_analyse
+from questionnaires.answers import parse_form, question_input, validate_value
 from questionnaires.forms import (
     AuthoringContext,
     CloneForm,
     ImportForm,
-    PreviewForm,
     QuestionForm,
     QuestionInlineForm,
     QuestionnaireForm,
@@ -43,8 +44,6 @@ from questionnaires.forms import (
 from questionnaires.interchange import InterchangeError, questionnaire_export
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.structure import structure_load
-from sessions_app.flow import question_input
-from sessions_app.validation import parse_form, validate_value
 
 AUTHORING_MEDIA = forms.Media(
     js=["questionnaires/authoring.js"], css={"all": ["questionnaires/authoring.css"]}
@@ -98,17 +97,17 @@ class _AuthoringAdmin(AuditlogHistoryAdminMixin, TenantAdmin):
 
     def get_deleted_objects(self, objs, request):
         # Preview sessions point at questions and sections (PROTECT); they are throwaway, so they go
-        # before anything of a draft is deleted rather than block the deletion.
+        # (signals.draft_deleting) before anything of a draft is deleted rather than block the deletion.
         for questionnaire in {q.pk: q for q in map(_questionnaire_of, objs) if q is not None}.values():
             if questionnaire.published_at is None:
-                services.preview_sessions_discard(questionnaire=questionnaire, actor=request.user)
+                signals.draft_deleting.send(Questionnaire, questionnaire=questionnaire, actor=request.user)
         return super().get_deleted_objects(objs, request)
 
     def _discard_previews_before_deletions(self, request, obj) -> None:
         questionnaire = _questionnaire_of(obj)
         deleting = any(key.endswith("-DELETE") and value for key, value in request.POST.items())
         if questionnaire is not None and questionnaire.published_at is None and deleting:
-            services.preview_sessions_discard(questionnaire=questionnaire, actor=request.user)
+            signals.draft_deleting.send(Questionnaire, questionnaire=questionnaire, actor=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id:
@@ -266,8 +265,6 @@ class QuestionnaireAdmin(_AuthoringAdmin):
             ("<uuid:object_id>/new-version/", self.new_version_view, "new_version"),
             ("<uuid:object_id>/clone/", self.clone_view, "clone"),
             ("<uuid:object_id>/export/", self.export_view, "export"),
-            ("<uuid:object_id>/preview/", self.preview_view, "preview"),
-            ("<uuid:object_id>/preview/end/", self.preview_end_view, "preview_end"),
             ("<uuid:object_id>/engine/", self.engine_view, "engine"),
             ("<uuid:object_id>/history/", self.history_view_full, "history_full"),
             ("<uuid:object_id>/reorder/", self.reorder_view, "reorder"),
@@ -313,6 +310,7 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _page_context(self, request, questionnaire) -> dict:
+        """Return the change page's own context (sessions_app's admin adds the preview's)."""
         analysis = questionnaire_analyse(questionnaire)
         structure = structure_load(questionnaire.pk)
         owned = defaultdict(list)
@@ -350,8 +348,6 @@ class QuestionnaireAdmin(_AuthoringAdmin):
             "outline": outline,
             "versions": selectors.questionnaire_versions(questionnaire=questionnaire),
             "lineage_draft": selectors.questionnaire_draft(questionnaire=questionnaire),
-            "preview_session": selectors.preview_session_for(questionnaire=questionnaire, user=request.user),
-            "preview_form": PreviewForm(initial={"industry": questionnaire.industry or ""}),
             "can_reorder": questionnaire.published_at is None
             and super().has_change_permission(request, questionnaire),
         }
@@ -498,28 +494,6 @@ class QuestionnaireAdmin(_AuthoringAdmin):
         return TemplateResponse(
             request, "admin/questionnaires/questionnaire/import.html", context, status=status
         )
-
-    def preview_view(self, request, object_id):
-        if (refused := self._post_only(request)) is not None:
-            return refused
-        questionnaire = self._get(request, object_id)
-        if not request.user.is_staff:
-            raise PermissionDenied
-        form = PreviewForm(request.POST)
-        industry = form.cleaned_data["industry"] if form.is_valid() else None
-        session = services.questionnaire_preview_start(
-            questionnaire=questionnaire, user=request.user, industry=industry
-        )
-        return redirect("sessions_app:resume", session_id=session.pk)
-
-    def preview_end_view(self, request, object_id):
-        if (refused := self._post_only(request)) is not None:
-            return refused
-        questionnaire = self._get(request, object_id)
-        ended = services.questionnaire_preview_end(questionnaire=questionnaire, user=request.user)
-        if ended:
-            self.message_user(request, "The preview has ended; its answers are deleted.")
-        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
 
     def engine_view(self, request, object_id):
         """What does the engine decide: pick answers, see the visible and required sets and the trace."""

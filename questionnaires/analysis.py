@@ -20,11 +20,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from questionnaires.answers import DEFAULT_SCALE_MAX, DEFAULT_SCALE_MIN, question_input, validate_value
 from questionnaires.interchange import questionnaire_validate, structure_from_document
 from questionnaires.rules import Engine, QuestionSpec, RuleSpec, condition_fields
 from questionnaires.structure import QuestionData, QuestionnaireStructure, RuleData
-from sessions_app.flow import question_input
-from sessions_app.validation import DEFAULT_SCALE_MAX, DEFAULT_SCALE_MIN, validate_value
+from questionnaires.types import OPERATOR_LABELS, TEXT_TYPES, TYPES, VALUELESS_OPERATORS
 
 __all__ = [
     "ERROR",
@@ -162,20 +162,6 @@ def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:
 
 # --- Words for questions, conditions and rules -------------------------------------------------------
 
-_OPERATOR_WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "gt": "is greater than",
-    "lt": "is less than",
-    "gte": "is at least",
-    "lte": "is at most",
-    "in": "is one of",
-    "not_in": "is none of",
-    "contains": "includes",
-    "not_contains": "does not include",
-    "is_empty": "is unanswered",
-    "is_not_empty": "is answered",
-}
 _ACTION_VERBS = {"SHOW": "shows", "HIDE": "hides", "REQUIRE": "requires", "UNREQUIRE": "makes optional"}
 
 
@@ -219,9 +205,9 @@ def describe_condition(condition: Any, structure: QuestionnaireStructure, *, dep
             question = structure.question(str(field_id))
         except KeyError:
             question = None
-        words = _OPERATOR_WORDS.get(operator, f"?{operator}?")
+        words = OPERATOR_LABELS.get(operator, f"?{operator}?")
         leaf = f"{_question_words(field_id, structure)} {words}"
-        if operator not in ("is_empty", "is_not_empty"):
+        if operator not in VALUELESS_OPERATORS:
             leaf += f" {_value_words(condition.get('value'), question)}"
         parts.append(leaf)
     nested = condition.get("nested")
@@ -411,7 +397,7 @@ def _bounds(question: QuestionData) -> tuple[Any, Any]:
 
 
 def _bounds_words(question: QuestionData) -> str:
-    if question.type not in ("NUMBER", "SCALE", "DATE"):
+    if _comparison(question) not in ("number", "date"):
         return ""
     low, high = _bounds(question)
     low = low.isoformat() if isinstance(low, dt.date) else low
@@ -499,22 +485,28 @@ def _selections(question: QuestionData, values: list) -> list[list[str]]:
     return [s for s in selections if s]
 
 
+def _comparison(question: QuestionData) -> str | None:
+    spec = TYPES.get(question.type)
+    return spec.shape.comparison if spec is not None else None
+
+
 def _raw_candidates(question: QuestionData, values: list) -> list[Any]:
-    kind = question.type
-    if kind in ("TEXT", "TEXTAREA", "EMAIL", "URL"):
+    spec = TYPES.get(question.type)
+    shape = spec.shape.name if spec is not None else None
+    if shape == "text":
         return [{"text": text} for text in _texts(question, values)]
-    if kind == "NUMBER":
+    if shape == "number":
         return [{"number": number} for number in _numbers(question, values)]
-    if kind == "SCALE":
+    if shape == "rating":
         low, high = _bounds(question)
         if isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= _MAX_SCALE_POINTS:
             return [{"rating": point} for point in range(low, high + 1)]
         return [{"rating": n} for n in _numbers(question, values) if isinstance(n, int)]
-    if kind == "DATE":
+    if shape == "date":
         return [{"date": day} for day in _dates(question, values)]
-    if kind == "SINGLE_CHOICE":
+    if shape == "option":
         return [{"selectedOptionId": o.get("id")} for o in question.options or () if isinstance(o, Mapping)]
-    if kind == "MULTIPLE_CHOICE":
+    if shape == "options":
         return [{"selectedOptionIds": selection} for selection in _selections(question, values)]
     return []
 
@@ -553,7 +545,7 @@ class _Prober:
         key = (question_id, json.dumps(values, sort_keys=True, default=str))
         if key in self._candidates:
             return self._candidates[key]
-        if question.type in ("FILE_UPLOAD", "MATRIX"):
+        if _comparison(question) == "presence":
             found: list | None = [None, *_present(question)]
         else:
             checked = question_input(question)
@@ -565,7 +557,7 @@ class _Prober:
             rules = question.validation_rules if isinstance(question.validation_rules, Mapping) else {}
             if (
                 len(found) == 1
-                and question.type in ("TEXT", "TEXTAREA", "EMAIL", "URL")
+                and question.type in TEXT_TYPES
                 and rules.get("pattern")
             ):
                 found = None  # no guess of ours matches the pattern: make no claim about this question
@@ -755,10 +747,10 @@ class _Graph:
                 continue
             question = self.structure.question(field_id)
             operator = leaf.get("operator")
-            words = _OPERATOR_WORDS.get(operator, str(operator))
+            words = OPERATOR_LABELS.get(operator, str(operator))
             compared = (
                 ""
-                if operator in ("is_empty", "is_not_empty")
+                if operator in VALUELESS_OPERATORS
                 else " " + _value_words(leaf.get("value"), question)
             )
             reasons.append(

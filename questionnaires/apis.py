@@ -10,14 +10,14 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework.response import Response
 
 from accounts.authentication import ApiView, api_schema
-from config.api_errors import ErrorSerializer
+from core.api_errors import ErrorSerializer
+from questionnaires import selectors
 from questionnaires.serializers import (
     QuestionnaireDetailSerializer,
     QuestionnaireSerializer,
     questionnaire_detail_data,
 )
 from questionnaires.structure import structure_load
-from sessions_app import selectors
 
 ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="No valid API key or session."),

@@ -21,35 +21,26 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import Organization
 from questionnaires import selectors, services
-from questionnaires.interchange import (
-    OPERATORS_BY_TYPE,  # the operators each question type can compare
-    questionnaire_export,
-)
+from questionnaires.interchange import questionnaire_export
 from questionnaires.models import Question, Questionnaire, RuleAction, Section, VisibilityRule
-from questionnaires.schemas import CONDITION_OPERATORS
 from questionnaires.structure import QUESTION_FIELDS, QuestionnaireStructure, structure_load
+from questionnaires.types import (
+    LIST_OPERATORS,
+    OPERATOR_LABELS,
+    OPERATORS,
+    OPERATORS_BY_TYPE,
+    OPTION_TYPES,
+    TYPES,
+    VALUELESS_OPERATORS,
+)
 
-OPERATOR_LABELS = {
-    "eq": "is",
-    "ne": "is not",
-    "gt": "is greater than",
-    "lt": "is less than",
-    "gte": "is at least",
-    "lte": "is at most",
-    "in": "is any of",
-    "not_in": "is none of",
-    "contains": "includes",
-    "not_contains": "does not include",
-    "is_empty": "is unanswered",
-    "is_not_empty": "is answered",
-}
 TEXT_OPERATOR_LABELS = {"contains": "contains", "not_contains": "does not contain"}
 
 
 def operators_by_type() -> dict[str, list[str]]:
-    """Return, per question type, the operators it can compare, in the schema's order."""
+    """Return, per question type, the operators it can compare, in the order the admin lists them."""
     return {
-        question_type: [op for op in CONDITION_OPERATORS if op in allowed]
+        question_type: [op for op in OPERATORS if op in allowed]
         for question_type, allowed in OPERATORS_BY_TYPE.items()
     }
 
@@ -76,6 +67,9 @@ class AuthoringContext:
         return {
             "questions": selectors.authoring_questions(self.structure),
             "operators": operators_by_type(),
+            "comparisons": {name: spec.shape.comparison for name, spec in TYPES.items()},
+            "valueless": sorted(VALUELESS_OPERATORS),
+            "lists": sorted(LIST_OPERATORS),
             "labels": OPERATOR_LABELS,
             "textLabels": TEXT_OPERATOR_LABELS,
             "owner": owner,
@@ -279,23 +273,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "section",
-            "text",
-            "type",
-            "order_index",
-            "is_required",
-            "options",
-            "help_text",
-            "explanation",
-            "placeholder",
-            "validation_rules",
-            "default_value",
-            "suggested_answer",
-            "industry_tags",
-            "document_mappings",
-            "metadata",
-        ]
+        fields = ["section", *QUESTION_FIELDS]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             "help_text": forms.Textarea(attrs={"rows": 2}),
@@ -315,6 +293,8 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "type" in self.fields:  # authoring.js shows the options editor for these types only
+            self.fields["type"].widget.attrs["data-option-types"] = " ".join(sorted(OPTION_TYPES))
         if "section" in self.fields:
             # Narrow the choices the admin already scoped to the user's organization, never widen them.
             drafts = (
@@ -514,11 +494,3 @@ class ImportForm(forms.Form):
 
 class CloneForm(forms.Form):
     name = forms.CharField(max_length=255, label="Name of the copy")
-
-
-class PreviewForm(forms.Form):
-    industry = forms.CharField(
-        max_length=100,
-        required=False,
-        help_text="The industry the preview answers for (questions tagged for other industries are hidden).",
-    )

@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from audit.services import audit_record
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
-from questionnaires.rules import ACTIONS, MAX_CONDITION_DEPTH, QUESTION_TYPES, Engine, QuestionSpec, RuleSpec
+from questionnaires.rules import ACTIONS, MAX_CONDITION_DEPTH, Engine, QuestionSpec, RuleSpec
 from questionnaires.schemas import (
     CONDITION_SCHEMA,
     DOCUMENT_MAPPINGS_SCHEMA,
@@ -35,7 +35,22 @@ from questionnaires.schemas import (
     VALIDATION_RULES_SCHEMA,
     schema_errors,
 )
-from questionnaires.structure import QuestionData, QuestionnaireStructure, RuleData, SectionData
+from questionnaires.structure import (
+    QUESTION_FIELDS,
+    QuestionData,
+    QuestionnaireStructure,
+    RuleData,
+    SectionData,
+)
+from questionnaires.types import (
+    LIST_OPERATORS,
+    NUMBER_TEXT,
+    OPERATORS_BY_TYPE,
+    OPTION_TYPES,
+    QUESTION_TYPES,
+    TYPES,
+    VALUELESS_OPERATORS,
+)
 
 __all__ = [
     "DOCUMENT_SCHEMA",
@@ -50,8 +65,6 @@ __all__ = [
 ]
 
 FORMAT = "acqs-questionnaire/1"
-
-CHOICE_TYPES = frozenset({"SINGLE_CHOICE", "MULTIPLE_CHOICE", "MATRIX"})
 
 
 class InterchangeError(ValueError):
@@ -395,7 +408,7 @@ def _question_problems(parts: _Parts) -> list[str]:
         options = question.get("options")
         option_ids, repeated = _listed_ids(options, f"{path}.options", "option")
         problems += repeated
-        if question_type in CHOICE_TYPES and (options is None or options == []):
+        if question_type in OPTION_TYPES and (options is None or options == []):
             problems.append(f"{path}.options: a {question_type} question needs at least one option")
         metadata = question.get("metadata")
         if question_type == "MATRIX" and isinstance(metadata, dict):
@@ -419,35 +432,12 @@ def _question_problems(parts: _Parts) -> list[str]:
     return problems
 
 
-# Which operators can compare each kind of question (docs/rules.md).
-_EMPTINESS = frozenset({"is_empty", "is_not_empty"})
-_ORDERED = frozenset({"eq", "ne", "gt", "lt", "gte", "lte", "in", "not_in"}) | _EMPTINESS
-_MATCHED = frozenset({"eq", "ne", "in", "not_in", "contains", "not_contains"}) | _EMPTINESS
-OPERATORS_BY_TYPE = {
-    "TEXT": _MATCHED,
-    "TEXTAREA": _MATCHED,
-    "EMAIL": _MATCHED,
-    "URL": _MATCHED,
-    "NUMBER": _ORDERED,
-    "SCALE": _ORDERED,
-    "DATE": _ORDERED,
-    "SINGLE_CHOICE": _MATCHED,
-    "MULTIPLE_CHOICE": _MATCHED,
-    "FILE_UPLOAD": _EMPTINESS,
-    "MATRIX": _EMPTINESS,
-}
-
-
-# The engine also reads numbers written as text, in exactly this form.
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-
-
 def _is_number_value(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int | float):
         return True
-    return isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None
+    return isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()) is not None
 
 
 def _is_date_value(value: Any) -> bool:
@@ -481,22 +471,23 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
             f"{path}.operator: {operator!r} cannot compare the {question_type} question {_quoted(question)}; "
             f"use one of {', '.join(sorted(allowed))}"
         ]
-    if operator in _EMPTINESS or "value" not in node:
+    if operator in VALUELESS_OPERATORS or "value" not in node:
         return []
     value = node["value"]
-    if isinstance(value, list) and operator not in ("in", "not_in") and question_type not in CHOICE_TYPES:
+    if isinstance(value, list) and operator not in LIST_OPERATORS and question_type not in OPTION_TYPES:
         return [f"{path}.value: {operator!r} compares against one value, not a list"]
     values = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+    comparison = TYPES[question_type].shape.comparison
     problems = []
     for position, item in values:
         where = f"{path}.value" if position is None else f"{path}.value[{position}]"
-        if question_type in ("NUMBER", "SCALE") and not _is_number_value(item):
+        if comparison == "number" and not _is_number_value(item):
             problems.append(f"{where}: {_shown(item)} is not a number")
-        elif question_type == "DATE" and not _is_date_value(item):
+        elif comparison == "date" and not _is_date_value(item):
             problems.append(f"{where}: {_shown(item)} is not a date (YYYY-MM-DD)")
-        elif question_type in ("TEXT", "TEXTAREA", "EMAIL", "URL") and not isinstance(item, str):
+        elif comparison == "text" and not isinstance(item, str):
             problems.append(f"{where}: {_shown(item)} is not text")
-        elif question_type in ("SINGLE_CHOICE", "MULTIPLE_CHOICE") and (
+        elif comparison in ("single", "multiple") and (
             not isinstance(item, str) or item not in _option_ids(question)
         ):
             problems.append(f"{where}: {_shown(item)} is not an option of {_quoted(question)}")
@@ -668,22 +659,17 @@ def _rule_document(rule: VisibilityRule) -> dict[str, Any]:
 def _question_document(question: Question, rules: list[VisibilityRule]) -> dict[str, Any]:
     return {
         "id": str(question.id),
-        "text": question.text,
-        "type": question.type,
-        "help_text": question.help_text,
-        "explanation": question.explanation,
-        "placeholder": question.placeholder,
-        "order_index": question.order_index,
-        "is_required": question.is_required,
-        "options": question.options,
-        "validation_rules": question.validation_rules,
-        "default_value": question.default_value,
-        "suggested_answer": question.suggested_answer,
-        "industry_tags": question.industry_tags,
-        "document_mappings": question.document_mappings,
-        "metadata": question.metadata,
+        **{name: getattr(question, name) for name in QUESTION_FIELDS},
         "visibility_rules": [_rule_document(rule) for rule in rules],
     }
+
+
+def _question_fields(question_data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a valid document's question as its fields (QUESTION_FIELDS), with the columns' defaults."""
+    fields = {name: question_data.get(name) for name in QUESTION_FIELDS}
+    fields["is_required"] = question_data.get("is_required", False)
+    fields["metadata"] = question_data.get("metadata", {})
+    return fields
 
 
 def questionnaire_export(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -807,20 +793,7 @@ def questionnaire_import(document: Any, *, organization=None, actor=None) -> Que
                     question = Question(
                         id=_canonical_id(question_data["id"]),
                         section=section,
-                        text=question_data["text"],
-                        type=question_data["type"],
-                        help_text=question_data.get("help_text"),
-                        explanation=question_data.get("explanation"),
-                        placeholder=question_data.get("placeholder"),
-                        order_index=question_data["order_index"],
-                        is_required=question_data.get("is_required", False),
-                        options=question_data.get("options"),
-                        validation_rules=question_data.get("validation_rules"),
-                        default_value=question_data.get("default_value"),
-                        suggested_answer=question_data.get("suggested_answer"),
-                        industry_tags=question_data.get("industry_tags"),
-                        document_mappings=question_data.get("document_mappings"),
-                        metadata=question_data.get("metadata", {}),
+                        **_question_fields(question_data),
                     )
                     questions.append(question)
                     for rule_data in question_data.get("visibility_rules", []):
@@ -885,20 +858,10 @@ def structure_from_document(document: dict) -> QuestionnaireStructure:
                 QuestionData(
                     id=question_id,
                     section_id=section_id,
-                    text=question_data["text"],
-                    type=question_data["type"],
-                    help_text=question_data.get("help_text"),
-                    explanation=question_data.get("explanation"),
-                    placeholder=question_data.get("placeholder"),
-                    order_index=question_data["order_index"],
-                    is_required=question_data.get("is_required", False),
-                    options=question_data.get("options"),
-                    validation_rules=question_data.get("validation_rules"),
-                    default_value=question_data.get("default_value"),
-                    suggested_answer=question_data.get("suggested_answer"),
-                    industry_tags=tuple(question_data.get("industry_tags") or ()),
-                    document_mappings=question_data.get("document_mappings"),
-                    metadata=question_data.get("metadata", {}),
+                    **{
+                        **_question_fields(question_data),
+                        "industry_tags": tuple(question_data.get("industry_tags") or ()),
+                    },
                 )
             )
             for rule_data in question_data.get("visibility_rules", []):

@@ -10,7 +10,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
-from config.basemodels import TimestampedModel, choices_check
+from core.basemodels import TimestampedModel, choices_check
+from questionnaires.types import TYPES
 
 
 class Questionnaire(TimestampedModel):
@@ -89,18 +90,10 @@ class Section(TimestampedModel):
         return self.name
 
 
-class QuestionType(models.TextChoices):
-    TEXT = "TEXT", "Short text"
-    TEXTAREA = "TEXTAREA", "Long text"
-    NUMBER = "NUMBER", "Number"
-    EMAIL = "EMAIL", "E-mail"
-    URL = "URL", "URL"
-    DATE = "DATE", "Date"
-    SINGLE_CHOICE = "SINGLE_CHOICE", "Single choice"
-    MULTIPLE_CHOICE = "MULTIPLE_CHOICE", "Multiple choice"
-    SCALE = "SCALE", "Scale"
-    FILE_UPLOAD = "FILE_UPLOAD", "File upload"
-    MATRIX = "MATRIX", "Matrix"
+# TEXT, TEXTAREA, … MATRIX, with their labels, as questionnaires.types declares them.
+QuestionType = models.TextChoices(
+    "QuestionType", [(name, (name, spec.label)) for name, spec in TYPES.items()], module=__name__
+)
 
 
 class Question(TimestampedModel):

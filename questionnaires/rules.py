@@ -6,18 +6,17 @@ Pure Python, no Django or database: views, validation, progress, documents and r
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from questionnaires.types import NUMBER_TEXT, OPERATORS, TRUE_WHEN_EMPTY, TYPES
+
 __all__ = [
     "ACTIONS",
     "MAX_CONDITION_DEPTH",
-    "OPERATORS",
-    "QUESTION_TYPES",
     "Decision",
     "Engine",
     "Evaluation",
@@ -28,45 +27,11 @@ __all__ = [
     "evaluate_condition",
 ]
 
-QUESTION_TYPES = frozenset(
-    {
-        "TEXT",
-        "TEXTAREA",
-        "NUMBER",
-        "EMAIL",
-        "URL",
-        "DATE",
-        "SINGLE_CHOICE",
-        "MULTIPLE_CHOICE",
-        "SCALE",
-        "FILE_UPLOAD",
-        "MATRIX",
-    }
-)
-OPERATORS = frozenset(
-    {
-        "eq",
-        "ne",
-        "gt",
-        "lt",
-        "gte",
-        "lte",
-        "in",
-        "not_in",
-        "contains",
-        "not_contains",
-        "is_empty",
-        "is_not_empty",
-    }
-)
 ACTIONS = frozenset({"SHOW", "HIDE", "REQUIRE", "UNREQUIRE"})
 
 # Nodes nested deeper than this evaluate to false; it keeps compilation and evaluation far from
 # Python's recursion limit whatever an imported condition looks like.
 MAX_CONDITION_DEPTH = 64
-
-# The operators that hold when the referenced answer is empty.
-_TRUE_WHEN_EMPTY = frozenset({"ne", "not_in", "not_contains", "is_empty"})
 
 # Codes for how a question's visibility was decided; a code of 2 or more means hidden.
 _VISIBLE_DEFAULT = 0
@@ -248,34 +213,21 @@ def _read_nothing(raw: Any) -> None:
     return None
 
 
-_READERS: dict[str, Callable[[Any], Any]] = {
-    "TEXT": _read_text,
-    "TEXTAREA": _read_text,
-    "EMAIL": _read_text,
-    "URL": _read_text,
-    "NUMBER": _read_number,
-    "SCALE": _read_rating,
-    "DATE": _read_date,
-    "SINGLE_CHOICE": _read_single,
-    "MULTIPLE_CHOICE": _read_multiple,
-    "FILE_UPLOAD": _read_file,
-    "MATRIX": _read_matrix,
+# A reader per §5.3 value shape (questionnaires.types), then per question type.
+_READERS_BY_SHAPE: dict[str, Callable[[Any], Any]] = {
+    "text": _read_text,
+    "number": _read_number,
+    "rating": _read_rating,
+    "date": _read_date,
+    "option": _read_single,
+    "options": _read_multiple,
+    "file": _read_file,
+    "matrix": _read_matrix,
 }
+_READERS = {name: _READERS_BY_SHAPE[spec.shape.name] for name, spec in TYPES.items()}
 
 # How each question type compares; a type missing here is unknown and its answer is always empty.
-_KINDS = {
-    "TEXT": "text",
-    "TEXTAREA": "text",
-    "EMAIL": "text",
-    "URL": "text",
-    "NUMBER": "number",
-    "SCALE": "number",
-    "DATE": "date",
-    "SINGLE_CHOICE": "single",
-    "MULTIPLE_CHOICE": "multiple",
-    "FILE_UPLOAD": "presence",
-    "MATRIX": "presence",
-}
+_KINDS = {name: spec.shape.comparison for name, spec in TYPES.items()}
 
 
 def _upper_name(name: Any) -> str:
@@ -287,15 +239,12 @@ def _upper_name(name: Any) -> str:
 # Each coercion returns the typed value or None when the condition's value cannot be read as the
 # question's type; such a leaf is false whatever the answer.
 
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-
-
 def _number_value(x: Any) -> int | float | Decimal | None:
     number = _as_number(x)
     if number is not None or not isinstance(x, str):
         return number
     text = x.strip()
-    if not _NUMBER_TEXT.fullmatch(text):
+    if not NUMBER_TEXT.fullmatch(text):
         return None
     try:
         return int(text)
@@ -453,7 +402,7 @@ def _compile_leaf(node: Mapping, slots: Mapping[str, int], kinds: Mapping[str, s
     kind = kinds.get(field)
     if kind is None:
         # An unknown question is never answered.
-        return _true if op in _TRUE_WHEN_EMPTY else _false
+        return _true if op in TRUE_WHEN_EMPTY else _false
     i = slots[field]
     if op == "is_empty":
         return lambda e, i=i: e[i] is None
@@ -675,6 +624,62 @@ def _decide(rules: tuple, has_show: bool, e: list) -> tuple[int, int]:
 # --- The engine ---------------------------------------------------------------------------------
 
 
+@dataclass
+class _RuleTable:
+    """The active rules of a questionnaire by the question they act on, before anything is compiled."""
+
+    active: list[RuleSpec]  # by rule position
+    summaries: list[tuple[str, str, int]]  # (rule id, action, priority) by rule position
+    visibility: list[list[tuple]]  # per question: (precedence key, rule position) of its SHOW/HIDE rules
+    requirement: list[list[tuple]]  # per question: the same for REQUIRE/UNREQUIRE
+    has_show: list[bool]  # per question: a SHOW rule targets it (so it starts hidden)
+    depends_on: list[set[int]]  # per question: the questions its SHOW/HIDE conditions read
+    reads: set[int]  # the questions any condition reads
+
+    @classmethod
+    def build(cls, rules: Iterable[RuleSpec], index: Mapping[str, int]) -> _RuleTable:
+        """Sort the usable rules (active, a known action, a known target) onto their targets."""
+        count = len(index)
+        table = cls(
+            active=[],
+            summaries=[],
+            visibility=[[] for _ in range(count)],
+            requirement=[[] for _ in range(count)],
+            has_show=[False] * count,
+            depends_on=[set() for _ in range(count)],
+            reads=set(),
+        )
+        for rule in rules:
+            if not rule.is_active:
+                continue
+            action = _upper_name(rule.action)
+            if action not in ACTIONS:
+                continue
+            target_ids = rule.target_question_ids
+            if isinstance(target_ids, str):
+                target_ids = (target_ids,)
+            targets = sorted(_positions(index, target_ids or ()))
+            if not targets:
+                continue
+            priority = _as_priority(rule.priority)
+            fields = {index[f] for f in condition_fields(rule.condition) if f in index}
+            table.reads |= fields
+            position = len(table.active)
+            table.active.append(rule)
+            table.summaries.append((rule.id, action, priority))
+            for target in targets:
+                if action in ("SHOW", "HIDE"):
+                    # Precedence: higher priority first; on a tie HIDE before SHOW, then rule id.
+                    key = (-priority, action == "SHOW", rule.id)
+                    table.visibility[target].append((key, position))
+                    table.has_show[target] = table.has_show[target] or action == "SHOW"
+                    table.depends_on[target] |= fields
+                else:
+                    # On a tie REQUIRE comes before UNREQUIRE.
+                    table.requirement[target].append(((-priority, action == "UNREQUIRE", rule.id), position))
+        return table
+
+
 class Engine:
     """Compiled form of one questionnaire's questions and rules; build once, evaluate many times."""
 
@@ -701,10 +706,8 @@ class Engine:
         questions = sorted(questions, key=lambda q: q.id)
         ids = tuple(q.id for q in questions)
         _refuse_duplicates(ids, "question")
-        count = len(ids)
         index = {qid: i for i, qid in enumerate(ids)}
         types = [_upper_name(q.type) for q in questions]
-        kinds = {qid: _KINDS[t] for qid, t in zip(ids, types, strict=True) if t in _KINDS}
         self._ids = ids
         self._index = index
         self._all_ids = frozenset(ids)
@@ -716,47 +719,21 @@ class Engine:
 
         rules = sorted(rules, key=lambda r: r.id)
         _refuse_duplicates([r.id for r in rules], "rule")
-        visibility: list[list[tuple]] = [[] for _ in range(count)]
-        requirement: list[list[tuple]] = [[] for _ in range(count)]
-        has_show = [False] * count
-        depends_on: list[set[int]] = [set() for _ in range(count)]
-        reads: set[int] = set()
-        active: list[RuleSpec] = []
-        summaries: list[tuple[str, str, int]] = []  # (rule id, action, priority) by rule position
-        for rule in rules:
-            if not rule.is_active:
-                continue
-            action = _upper_name(rule.action)
-            if action not in ACTIONS:
-                continue
-            target_ids = rule.target_question_ids
-            if isinstance(target_ids, str):
-                target_ids = (target_ids,)
-            targets = sorted(_positions(index, target_ids or ()))
-            if not targets:
-                continue
-            priority = _as_priority(rule.priority)
-            fields = {index[f] for f in condition_fields(rule.condition) if f in index}
-            reads |= fields
-            position = len(active)
-            active.append(rule)
-            summaries.append((rule.id, action, priority))
-            for target in targets:
-                if action in ("SHOW", "HIDE"):
-                    # Precedence: higher priority first; on a tie HIDE before SHOW, then rule id.
-                    key = (-priority, action == "SHOW", rule.id)
-                    visibility[target].append((key, position))
-                    has_show[target] = has_show[target] or action == "SHOW"
-                    depends_on[target] |= fields
-                else:
-                    # On a tie REQUIRE comes before UNREQUIRE.
-                    requirement[target].append(((-priority, action == "UNREQUIRE", rule.id), position))
-        self._rules = tuple(summaries)
+        table = _RuleTable.build(rules, index)
+        self._rules = tuple(table.summaries)
+        self._plan_reads(table, types)
+        groups = self._plan_order(table)
+        kinds = {qid: _KINDS[t] for qid, t in zip(ids, types, strict=True) if t in _KINDS}
+        self._plan_steps(table, groups, kinds)
 
-        # Read the answers conditions compare, and those of questions that can be hidden (to
-        # report dormant answers); the commonest shapes get a loop of their own in evaluate().
-        reads.update(i for i, found in enumerate(visibility) if found)
+    def _plan_reads(self, table: _RuleTable, types: list[str]) -> None:
+        """Pick the answers evaluate() reads, and how, by question type."""
+        # The answers conditions compare, and those of questions that can be hidden (to report
+        # dormant answers); the commonest shapes get a loop of their own in evaluate().
+        reads = set(table.reads)
+        reads.update(i for i, found in enumerate(table.visibility) if found)
         reads.update(i for i, _ in self._tagged)
+        ids = self._ids
         text_reads, number_reads, single_reads, other_reads = [], [], [], []
         for i in sorted(reads):
             question_type = types[i]
@@ -773,32 +750,40 @@ class Engine:
         self._single_reads = tuple(single_reads)
         self._other_reads = tuple(other_reads)
 
+    def _plan_order(self, table: _RuleTable) -> list[list[int]]:
+        """Return the questions with SHOW/HIDE rules in groups, dependencies first; note the cycles."""
+        depends_on = table.depends_on
         successors = [sorted(deps) for deps in depends_on]
         self._dependencies = successors
-        groups: list[list[int]] = []  # questions with SHOW/HIDE rules, dependencies first
+        groups: list[list[int]] = []
         cycles: list[list[int]] = []
         for component in _strongly_connected(successors):
             if len(component) == 1 and component[0] not in depends_on[component[0]]:
-                if visibility[component[0]]:
+                if table.visibility[component[0]]:
                     groups.append(component)
                 continue
             members = sorted(component)
             groups.append(members)
             cycles.append(_shortest_cycle(members[0], successors, set(members)))
+        ids = self._ids
         self._cycles = tuple(tuple(cycle) for cycle in sorted(cycles, key=lambda c: ids[c[0]]))
+        return groups
 
+    def _plan_steps(self, table: _RuleTable, groups: list[list[int]], kinds: Mapping[str, str]) -> None:
+        """Compile the conditions into the steps evaluate() walks: visibility by group, then requirement."""
         # Conditions are compiled in the order evaluate() calls them, which keeps the closures
         # it walks close together in memory.
-        compiled: list[Compiled | None] = [None] * len(active)
+        compiled: list[Compiled | None] = [None] * len(table.active)
 
         def precedence(found: list[tuple], flagged: str) -> tuple:
             entries = []
             for _, position in sorted(found):
                 if compiled[position] is None:
-                    compiled[position] = _compile(active[position].condition, index, kinds)
-                entries.append((compiled[position], summaries[position][1] == flagged, position))
+                    compiled[position] = _compile(table.active[position].condition, self._index, kinds)
+                entries.append((compiled[position], table.summaries[position][1] == flagged, position))
             return tuple(entries)
 
+        visibility, depends_on, has_show = table.visibility, table.depends_on, table.has_show
         steps: list[tuple] = []
         for group in groups:
             if len(group) == 1 and group[0] not in depends_on[group[0]]:
@@ -809,9 +794,9 @@ class Engine:
                 steps.append((-1, members, False))
         self._steps = tuple(steps)
         by_step = [i for group in groups for i in group]
-        by_step += [i for i in range(count) if not visibility[i]]
+        by_step += [i for i in range(len(self._ids)) if not visibility[i]]
         self._requirement_steps = tuple(
-            (i, precedence(requirement[i], "UNREQUIRE")) for i in by_step if requirement[i]
+            (i, precedence(table.requirement[i], "UNREQUIRE")) for i in by_step if table.requirement[i]
         )
 
     def __repr__(self) -> str:

@@ -1,7 +1,8 @@
 """JSON Schemas for the JSONB columns of seed 000 (§5 and the shapes documented beside the tables).
 
 Pure Python (stdlib and ``jsonschema``): the admin, imports, the API and the answer validation in
-``sessions_app.validation`` check JSONB data against these schemas wherever it enters the system.
+``questionnaires.answers`` check JSONB data against these schemas wherever it enters the system. The
+question types, their answers' keys and the operators come from ``questionnaires.types``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import Any
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
+from questionnaires.types import LIST_OPERATORS, OPERATORS, TYPES, VALUELESS_OPERATORS
+
 __all__ = [
-    "CONDITION_OPERATORS",
     "CONDITION_SCHEMA",
     "DOCUMENT_MAPPINGS_SCHEMA",
     "MATRIX_ROWS_SCHEMA",
     "OPTIONS_SCHEMA",
-    "QUESTION_TYPES",
     "RESPONSE_VALUE_SCHEMAS",
     "SUGGESTED_ANSWER_SCHEMA",
     "VALIDATION_RULES_SCHEMA",
@@ -27,35 +28,6 @@ __all__ = [
 ]
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-
-QUESTION_TYPES = (
-    "TEXT",
-    "TEXTAREA",
-    "NUMBER",
-    "EMAIL",
-    "URL",
-    "DATE",
-    "SINGLE_CHOICE",
-    "MULTIPLE_CHOICE",
-    "SCALE",
-    "FILE_UPLOAD",
-    "MATRIX",
-)
-
-CONDITION_OPERATORS = (
-    "eq",
-    "ne",
-    "gt",
-    "lt",
-    "gte",
-    "lte",
-    "in",
-    "not_in",
-    "contains",
-    "not_contains",
-    "is_empty",
-    "is_not_empty",
-)
 
 # `format` is only an annotation unless a format checker is switched on, so identifiers and dates are
 # also pinned down by a pattern. The fixed length keeps Python's `$` (which also matches before a final
@@ -112,7 +84,7 @@ CONDITION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "field": {"type": "string", "minLength": 1, "description": "Question ID reference"},
-        "operator": {"type": "string", "enum": list(CONDITION_OPERATORS)},
+        "operator": {"type": "string", "enum": list(OPERATORS)},
         "value": {},
         "logicalOp": {"type": "string", "enum": ["AND", "OR"]},
         "nested": {"type": "array", "items": {"$ref": "#"}},
@@ -128,12 +100,12 @@ CONDITION_SCHEMA: dict[str, Any] = {
         {
             "if": {
                 "required": ["operator"],
-                "properties": {"operator": {"not": {"enum": ["is_empty", "is_not_empty"]}}},
+                "properties": {"operator": {"not": {"enum": sorted(VALUELESS_OPERATORS)}}},
             },
             "then": {"required": ["value"]},
         },
         {
-            "if": {"required": ["operator"], "properties": {"operator": {"enum": ["in", "not_in"]}}},
+            "if": {"required": ["operator"], "properties": {"operator": {"enum": sorted(LIST_OPERATORS)}}},
             "then": {"properties": {"value": {"type": "array"}}},
         },
     ],
@@ -224,40 +196,33 @@ def _value_schema(properties: dict[str, Any], required: list[str]) -> dict[str, 
     }
 
 
-_TEXT_VALUE = _value_schema({"text": {"type": "string"}}, ["text"])
+# The JSON Schema of each key a §5.3 answer may have; questionnaires.types says which keys each has.
+_VALUE_KEYS: dict[str, dict[str, Any]] = {
+    "text": {"type": "string"},
+    "number": {"type": "number"},
+    "rating": {"type": "integer"},
+    "date": _DATE,
+    "includeTime": {"type": "boolean"},
+    "selectedOptionId": _UUID,
+    "selectedOptionIds": {"type": "array", "items": _UUID},
+    "fileUrl": {"type": "string", "minLength": 1, "maxLength": 2000},
+    "fileName": {"type": "string", "minLength": 1, "maxLength": 255},
+    "fileSize": {"type": "integer", "minimum": 0},
+    "mimeType": _MIME_TYPE,
+    "rows": {
+        "type": "object",
+        "propertyNames": {"minLength": 1, "maxLength": 64, "pattern": ROW_ID_PATTERN},
+        "additionalProperties": _UUID,
+    },
+}
 
 # responses.value, one shape per question type (§5.3).
 RESPONSE_VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
-    "TEXT": _TEXT_VALUE,
-    "TEXTAREA": _TEXT_VALUE,
-    "EMAIL": _TEXT_VALUE,
-    "URL": _TEXT_VALUE,
-    "NUMBER": _value_schema({"number": {"type": "number"}}, ["number"]),
-    "DATE": _value_schema({"date": _DATE, "includeTime": {"type": "boolean"}}, ["date"]),
-    "SINGLE_CHOICE": _value_schema({"selectedOptionId": _UUID}, ["selectedOptionId"]),
-    "MULTIPLE_CHOICE": _value_schema(
-        {"selectedOptionIds": {"type": "array", "items": _UUID}}, ["selectedOptionIds"]
-    ),
-    "SCALE": _value_schema({"rating": {"type": "integer"}}, ["rating"]),
-    "FILE_UPLOAD": _value_schema(
-        {
-            "fileUrl": {"type": "string", "minLength": 1, "maxLength": 2000},
-            "fileName": {"type": "string", "minLength": 1, "maxLength": 255},
-            "fileSize": {"type": "integer", "minimum": 0},
-            "mimeType": _MIME_TYPE,
-        },
-        ["fileUrl", "fileName", "fileSize", "mimeType"],
-    ),
-    "MATRIX": _value_schema(
-        {
-            "rows": {
-                "type": "object",
-                "propertyNames": {"minLength": 1, "maxLength": 64, "pattern": ROW_ID_PATTERN},
-                "additionalProperties": _UUID,
-            }
-        },
-        ["rows"],
-    ),
+    name: _value_schema(
+        {key: _VALUE_KEYS[key] for key in (*spec.shape.keys, *spec.shape.optional_keys)},
+        list(spec.shape.keys),
+    )
+    for name, spec in TYPES.items()
 }
 
 # Only formats checkable with the standard library; "uuid" is covered by its pattern.

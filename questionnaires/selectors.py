@@ -1,25 +1,48 @@
-"""Reads for authoring in the admin: versions of a lineage, session usage, pickers, history."""
+"""Reads of questionnaires: those a client may use, and for authoring in the admin (versions of a
+lineage, session usage, pickers, history).
+"""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Func, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.structure import QuestionnaireStructure
 
-# A preview session (questionnaires.services.questionnaire_preview_start) is an admin's trial run:
-# it never counts as a client's session.
-PREVIEW = Q(metadata__contains={"preview": True})
+# Sessions are counted through the reverse relation `Questionnaire.sessions` (sessions_app sits above
+# this app). An admin's preview (sessions_app.services.preview_start) is a session flagged in its
+# metadata: a trial run that never counts as a client's session.
+_CLIENT_SESSION = ~Q(sessions__metadata__contains={"preview": True})
+_IN_PROGRESS = Q(sessions__status="IN_PROGRESS")
+
+
+def _usable_by(user) -> QuerySet:
+    """The published, active questionnaires of the shared catalogue and of the user's organization."""
+    scope = Q(organization__isnull=True)
+    if user.organization_id:
+        scope |= Q(organization_id=user.organization_id)
+    return Questionnaire.objects.filter(scope, is_active=True, published_at__isnull=False)
+
+
+def questionnaires_for_client(*, user) -> list[Questionnaire]:
+    """The latest published, active version of each questionnaire the user's organization may use."""
+    latest = _usable_by(user).order_by("lineage_id", "-version").distinct("lineage_id")
+    return sorted(latest, key=lambda q: q.name.lower())
+
+
+def questionnaire_for_client(*, user, questionnaire_id) -> Questionnaire:
+    """Return a questionnaire the user may start; any other is a 404."""
+    return get_object_or_404(_usable_by(user), pk=questionnaire_id)
 
 
 def questionnaires_with_usage(queryset: QuerySet | None = None) -> QuerySet:
     """Annotate each questionnaire with its client sessions: all of them, and those in progress."""
     queryset = Questionnaire.objects.all() if queryset is None else queryset
-    real = ~Q(sessions__metadata__contains={"preview": True})
     return queryset.annotate(
-        session_count=Count("sessions", filter=real, distinct=True),
-        in_progress_count=Count("sessions", filter=real & Q(sessions__status="IN_PROGRESS"), distinct=True),
+        session_count=Count("sessions", filter=_CLIENT_SESSION, distinct=True),
+        in_progress_count=Count("sessions", filter=_CLIENT_SESSION & _IN_PROGRESS, distinct=True),
     )
 
 
@@ -77,27 +100,8 @@ def owner_is(organization_id) -> Q:
 
 def sessions_in_progress_on_other_versions(*, questionnaire: Questionnaire) -> int:
     """Count the clients' sessions in progress on the lineage's other versions (they keep theirs)."""
-    from sessions_app.models import Session, SessionStatus
-
-    return (
-        Session.objects.filter(
-            questionnaire__lineage_id=questionnaire.lineage_id, status=SessionStatus.IN_PROGRESS
-        )
-        .exclude(questionnaire=questionnaire)
-        .exclude(PREVIEW)
-        .count()
-    )
-
-
-def preview_session_for(*, questionnaire: Questionnaire, user):
-    """Return the user's current preview session of this questionnaire, or None."""
-    from sessions_app.models import Session
-
-    return (
-        Session.objects.filter(PREVIEW, questionnaire=questionnaire, user=user)
-        .order_by("-started_at")
-        .first()
-    )
+    others = Questionnaire.objects.filter(lineage_id=questionnaire.lineage_id).exclude(pk=questionnaire.pk)
+    return others.aggregate(count=Count("sessions", filter=_CLIENT_SESSION & _IN_PROGRESS))["count"]
 
 
 def question_choices(structure: QuestionnaireStructure, *, limit: int = 90) -> list[tuple[str, list]]:

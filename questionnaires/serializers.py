@@ -13,8 +13,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from questionnaires.schemas import QUESTION_TYPES
 from questionnaires.structure import QuestionData, QuestionnaireStructure, SectionData
+from questionnaires.types import QUESTION_TYPES
 
 _ANY: dict[str, Any] = {"description": "Any JSON value."}
 

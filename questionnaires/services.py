@@ -1,4 +1,4 @@
-"""Every authoring write: publish, new versions, clones, imports, ordering, defaults and previews.
+"""Every authoring write: publish, new versions, clones, imports, ordering and defaults.
 
 The admin (questionnaires/admin.py) calls these; each runs in one transaction with its audit row.
 Field edits made through the admin's forms are recorded field by field by django-auditlog; the checks
@@ -8,7 +8,6 @@ authoring questions programmatically gets the same messages. See docs/authoring.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import re
@@ -17,7 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -925,69 +923,3 @@ def questionnaire_import_upload(
         if publish:
             imported = questionnaire_publish(questionnaire=imported, actor=actor)
     return imported
-
-
-# --- Preview ------------------------------------------------------------------------------------------
-
-
-def _preview_files_delete(session_ids: list[str]) -> None:
-    """Remove what previews uploaded; a file left behind is harmless, so failures are ignored."""
-
-    def remove(folder: str) -> None:
-        try:
-            folders, files = default_storage.listdir(folder)
-        except (FileNotFoundError, NotImplementedError, OSError):
-            return
-        for name in files:
-            with contextlib.suppress(OSError):
-                default_storage.delete(f"{folder}/{name}")
-        for name in folders:
-            remove(f"{folder}/{name}")
-
-    for session_id in session_ids:
-        remove(f"uploads/{session_id}")
-
-
-@transaction.atomic
-def preview_sessions_discard(*, questionnaire: Questionnaire, user=None, actor=None) -> int:
-    """Delete the preview sessions of a questionnaire (of one user, or of everyone); return how many."""
-    from sessions_app.models import Session
-
-    previews = Session.objects.filter(selectors.PREVIEW, questionnaire=questionnaire)
-    if user is not None:
-        previews = previews.filter(user=user)
-    session_ids = [str(pk) for pk in previews.values_list("pk", flat=True)]
-    if not session_ids:
-        return 0
-    Session.objects.filter(pk__in=session_ids).delete()
-    audit_record(
-        actor=actor or user,
-        action="questionnaire.preview_end",
-        resource=questionnaire,
-        after={"sessions": session_ids},
-    )
-    transaction.on_commit(lambda: _preview_files_delete(session_ids), robust=True)
-    return len(session_ids)
-
-
-@transaction.atomic
-def questionnaire_preview_start(*, questionnaire: Questionnaire, user, industry: str | None = None):
-    """Start a preview: a session of the admin's own, flagged ``preview``, on any version (drafts too).
-
-    The preview runs the client's real pages. It is hidden from the client's lists and never
-    produces documents; it is deleted when the admin ends it, and a day later otherwise.
-    """
-    from sessions_app.services import session_start
-
-    preview_sessions_discard(questionnaire=questionnaire, user=user)
-    return session_start(
-        user=user,
-        questionnaire=questionnaire,
-        industry=(industry or "").strip()[:100] or questionnaire.industry or "",
-        preview=True,
-    )
-
-
-def questionnaire_preview_end(*, questionnaire: Questionnaire, user) -> int:
-    """End the user's preview of this questionnaire: its session and answers are deleted."""
-    return preview_sessions_discard(questionnaire=questionnaire, user=user)

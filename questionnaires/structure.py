@@ -209,8 +209,8 @@ _QUESTIONNAIRE_COLUMNS = (
     "metadata",
 )
 _SECTION_COLUMNS = ("id", "name", "description", "order_index", "icon", "estimated_time", "metadata")
-# A question's own columns, without its keys: what the interchange format and the admin's checks
-# call a question's fields (questionnaires/services.py), and, with the keys, what a structure loads.
+# A question's own columns, without its keys: what the interchange format (export, import) and the
+# admin's question form and checks call a question's fields, and, with the keys, what a structure loads.
 QUESTION_FIELDS = (
     "text",
     "type",

@@ -1,8 +1,19 @@
-"""Admin for client sessions and their responses."""
+"""Admin for client sessions and their responses, and an admin's previews of a questionnaire.
+
+A preview is a session, so its views live here: the questionnaire's admin registered by
+questionnaires is replaced by a subclass that adds them to the questionnaire's page.
+"""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path
 
 from core.admin import TenantAdmin, TenantInline
+from questionnaires.admin import QuestionnaireAdmin
+from questionnaires.models import Questionnaire
+from sessions_app import selectors, services
+from sessions_app.forms import PreviewForm
 from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
 
 
@@ -60,3 +71,49 @@ class ResponseArchiveAdmin(ReadOnlyArchiveAdmin):
     list_display = ["id", "session", "question", "revision", "answered_at", "archived_at"]
     search_fields = ["id", "session__id"]
     list_select_related = ["session", "question"]
+
+
+class PreviewingQuestionnaireAdmin(QuestionnaireAdmin):
+    """The questionnaire's admin with "Preview as a client" and "End preview"."""
+
+    def get_urls(self):
+        routes = [
+            ("<uuid:object_id>/preview/", self.preview_view, "preview"),
+            ("<uuid:object_id>/preview/end/", self.preview_end_view, "preview_end"),
+        ]
+        urls = [
+            path(route, self.admin_site.admin_view(view), name=f"questionnaires_questionnaire_{name}")
+            for route, view, name in routes
+        ]
+        return urls + super().get_urls()
+
+    def _page_context(self, request, questionnaire) -> dict:
+        return {
+            **super()._page_context(request, questionnaire),
+            "preview_session": selectors.preview_session_for(questionnaire=questionnaire, user=request.user),
+            "preview_form": PreviewForm(initial={"industry": questionnaire.industry or ""}),
+        }
+
+    def preview_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        if not request.user.is_staff:
+            raise PermissionDenied
+        form = PreviewForm(request.POST)
+        industry = form.cleaned_data["industry"] if form.is_valid() else None
+        session = services.preview_start(questionnaire=questionnaire, user=request.user, industry=industry)
+        return redirect("sessions_app:resume", session_id=session.pk)
+
+    def preview_end_view(self, request, object_id):
+        if (refused := self._post_only(request)) is not None:
+            return refused
+        questionnaire = self._get(request, object_id)
+        ended = services.preview_end(questionnaire=questionnaire, user=request.user)
+        if ended:
+            self.message_user(request, "The preview has ended; its answers are deleted.")
+        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
+
+
+admin.site.unregister(Questionnaire)
+admin.site.register(Questionnaire, PreviewingQuestionnaireAdmin)

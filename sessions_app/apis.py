@@ -10,21 +10,14 @@ typed).
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import FileResponse, HttpResponseRedirect
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts.authentication import ApiView, api_schema
 from audit.context import header_text
-from config.api_errors import ApiError, ErrorSerializer
-from documents import selectors as document_selectors
-from documents import services as document_services
-from documents import storage as document_storage
-from documents.models import DocumentStatus
-from documents.templatetags.documents import client_status
+from core.api_errors import ApiError, ErrorSerializer
+from questionnaires import selectors as questionnaire_selectors
 from questionnaires.structure import structure_load
 from sessions_app import selectors, services
 from sessions_app.models import SessionStatus
@@ -32,11 +25,9 @@ from sessions_app.serializers import (
     AnswerInputSerializer,
     AnswerResultSerializer,
     SessionDetailSerializer,
-    SessionDocumentSerializer,
     SessionSerializer,
     SessionStartSerializer,
     answer_result_data,
-    document_data,
     missing_data,
     session_data,
     session_detail_data,
@@ -137,7 +128,7 @@ class SessionListApi(ApiView):
     def post(self, request):
         body = SessionStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        questionnaire = selectors.questionnaire_for_client(
+        questionnaire = questionnaire_selectors.questionnaire_for_client(
             user=request.user, questionnaire_id=body.validated_data["questionnaire_id"]
         )
         existing = selectors.session_in_progress_for(user=request.user, questionnaire=questionnaire)
@@ -265,73 +256,3 @@ class SessionCompleteApi(ApiView):
             ) from None
         session = selectors.session_for_client(user=request.user, session_id=session.pk)
         return _detail_response(session)
-
-
-class SessionDocumentsApi(ApiView):
-    required_scopes = {"GET": "documents:read"}
-    serializer_class = SessionDocumentSerializer
-    pagination_class = None  # a handful per session
-
-    @api_schema(
-        operation_id="sessions_documents",
-        summary="List the documents made from a session, with their status",
-        description="The latest version of each document type and format. A document can be "
-        "downloaded once a reviewer has approved it: `download_url` is set then.",
-        tags=["documents"],
-        responses={200: SessionDocumentSerializer(many=True), **NOT_FOUND, **ERRORS},
-    )
-    def get(self, request, session_id):
-        session = selectors.session_for_client(user=request.user, session_id=session_id)
-        items = []
-        for document in document_selectors.documents_for_session(session=session):
-            download_url = None
-            if document.status == DocumentStatus.APPROVED and document.has_file:
-                download_url = request.build_absolute_uri(
-                    reverse("api:document-download", args=[document.pk])
-                )
-            items.append(
-                document_data(
-                    document, status_label=client_status(document.status), download_url=download_url
-                )
-            )
-        return Response(SessionDocumentSerializer(items, many=True).data)
-
-
-class DocumentDownloadApi(ApiView):
-    required_scopes = {"GET": "documents:read"}
-
-    @api_schema(
-        operation_id="documents_download",
-        summary="Download a document",
-        description="The file itself (PDF or DOCX) once it is approved; with S3 storage, a redirect to a "
-        "short-lived signed URL. Anything else, or someone else's document, is a 404.",
-        tags=["documents"],
-        responses={
-            (200, "application/pdf"): OpenApiTypes.BINARY,
-            (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): (
-                OpenApiTypes.BINARY
-            ),
-            302: OpenApiResponse(description="A redirect to the file in S3."),
-            404: OpenApiResponse(ErrorSerializer, description="No such document to download."),
-            **ERRORS,
-        },
-    )
-    def get(self, request, document_id):
-        document = document_selectors.document_for_download(user=request.user, document_id=document_id)
-        document_services.document_download_record(document=document, actor=request.user)
-        name = document.file_name or f"document.{document.extension}"
-        if document_storage.is_remote():
-            return HttpResponseRedirect(
-                document_storage.presigned_url(
-                    key=document.storage_url, file_name=name, content_type=document.content_type
-                )
-            )
-        try:
-            handle = document_storage.document_open(document.storage_url)
-        except FileNotFoundError:
-            raise exceptions.NotFound("The file is missing.") from None
-        return FileResponse(handle, as_attachment=True, filename=name, content_type=document.content_type)
-
-    def perform_content_negotiation(self, request, force=False):
-        # Errors are JSON whatever the client accepts (e.g. Accept: application/pdf).
-        return super().perform_content_negotiation(request, force=True)

@@ -1,7 +1,7 @@
 """Completed sessions and their answers after two years: the archive tables of seed 000 §10.
 
 `sessions_archive` and `responses_archive` have every column of `sessions` and `responses` plus
-`archived_at`; config/ops/retention.py moves rows here with INSERT … SELECT and deletes them after seven
+`archived_at`; sessions_app/retention.py moves rows here with INSERT … SELECT and deletes them after seven
 years. Foreign keys are kept only where they carry meaning for an archived row: its user (erasing a
 user erases their archive too), its questionnaire and questions (an answer means nothing without its
 question), and the archived session of an archived answer. The client's position in the flow

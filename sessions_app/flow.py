@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from questionnaires.rules import Engine, Evaluation
-from sessions_app.validation import QuestionInput
 
 
 @dataclass(frozen=True)
@@ -45,17 +44,6 @@ class FlowState:
             if section.id == section_id:
                 return index
         return None
-
-
-def question_input(question) -> QuestionInput:
-    """The plain form of a question that answer validation reads."""
-    return QuestionInput(
-        id=question.id,
-        type=question.type,
-        options=tuple(question.options or ()),
-        validation_rules=question.validation_rules or {},
-        metadata=question.metadata or {},
-    )
 
 
 def is_answered(answer: StoredAnswer | None) -> bool:

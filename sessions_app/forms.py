@@ -15,3 +15,13 @@ class SessionStartForm(forms.Form):
             ),
         },
     )
+
+
+class PreviewForm(forms.Form):
+    """An admin's preview of a questionnaire, started from its admin page."""
+
+    industry = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="The industry the preview answers for (questions tagged for other industries are hidden).",
+    )

@@ -8,7 +8,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Now
 from django.utils import timezone
 
-from config.basemodels import UUIDModel, choices_check
+from core.basemodels import UUIDModel, choices_check
 
 
 def empty_progress():

@@ -1,36 +1,15 @@
-"""Reads of the client's flow, always scoped to the client (another client's session is a 404)."""
+"""Reads of the client's flow, always scoped to the client (another client's session is a 404).
+
+The questionnaires a client may start are questionnaires' to say (questionnaires.selectors).
+"""
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from questionnaires.models import Questionnaire
 from sessions_app.models import Session, SessionStatus
 
-
-def questionnaires_for_client(*, user):
-    """The latest published, active version of each questionnaire the user's organization may use."""
-    scope = Q(organization__isnull=True)
-    if user.organization_id:
-        scope |= Q(organization_id=user.organization_id)
-    latest = (
-        Questionnaire.objects.filter(scope, is_active=True, published_at__isnull=False)
-        .order_by("lineage_id", "-version")
-        .distinct("lineage_id")
-    )
-    return sorted(latest, key=lambda q: q.name.lower())
-
-
-def questionnaire_for_client(*, user, questionnaire_id) -> Questionnaire:
-    scope = Q(organization__isnull=True)
-    if user.organization_id:
-        scope |= Q(organization_id=user.organization_id)
-    return get_object_or_404(
-        Questionnaire.objects.filter(scope, is_active=True, published_at__isnull=False), pk=questionnaire_id
-    )
-
-
-# An admin's preview of a questionnaire (questionnaires.services.questionnaire_preview_start) is a
-# session of their own, flagged in its metadata; it is never listed or resumed as a real session.
+# An admin's preview of a questionnaire (services.preview_start) is a session of their own, flagged
+# in its metadata; it is never listed or resumed as a real session.
 PREVIEW = Q(metadata__contains={"preview": True})
 
 
@@ -52,5 +31,14 @@ def session_in_progress_for(*, user, questionnaire) -> Session | None:
     return (
         Session.objects.filter(user=user, questionnaire=questionnaire, status=SessionStatus.IN_PROGRESS)
         .exclude(PREVIEW)
+        .first()
+    )
+
+
+def preview_session_for(*, questionnaire, user) -> Session | None:
+    """Return the user's current preview session of this questionnaire, or None."""
+    return (
+        Session.objects.filter(PREVIEW, questionnaire=questionnaire, user=user)
+        .order_by("-started_at")
         .first()
     )

@@ -8,12 +8,13 @@ are kept on the server (dormant) but never shown here.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api_fields import StrictCharField, StrictUUIDField
+from core.api_fields import StrictCharField, StrictUUIDField
 from questionnaires.schemas import RESPONSE_VALUE_SCHEMAS
 from questionnaires.serializers import (
     QuestionSerializer,
@@ -28,18 +29,20 @@ from sessions_app.models import Session, SessionStatus
 
 def _openapi_value_shapes() -> list[dict[str, Any]]:
     """The §5.3 shapes as OpenAPI 3.0 schemas: one per distinct shape, without JSON Schema-only keys."""
-    shapes, seen = [], set()
-    for schema in RESPONSE_VALUE_SCHEMAS.values():
-        if id(schema) in seen:
-            continue
-        seen.add(id(schema))
+    kinds_by_shape: dict[str, list[str]] = {}
+    shapes: dict[str, dict[str, Any]] = {}
+    for name, schema in RESPONSE_VALUE_SCHEMAS.items():
         shape = copy.deepcopy({k: v for k, v in schema.items() if k not in ("$schema", "title")})
         for prop in shape["properties"].values():
             prop.pop("propertyNames", None)
-        kinds = [name for name, other in RESPONSE_VALUE_SCHEMAS.items() if other is schema]
-        shape["description"] = f"For {', '.join(kinds)} questions."
-        shapes.append(shape)
-    return shapes
+        # Types that share a shape (TEXT, TEXTAREA, EMAIL, URL…) are built as separate but equal
+        # schemas, so they are grouped by content, not by identity.
+        key = json.dumps(shape, sort_keys=True)
+        shapes.setdefault(key, shape)
+        kinds_by_shape.setdefault(key, []).append(name)
+    for key, shape in shapes.items():
+        shape["description"] = f"For {', '.join(kinds_by_shape[key])} questions."
+    return list(shapes.values())
 
 
 @extend_schema_field(
@@ -247,53 +250,4 @@ def answer_result_data(*, question_id: str, saved, session: Session) -> dict:
         "changes": changes,
         "missing": missing_data(state.missing),
         "can_complete": not state.missing,
-    }
-
-
-# ----------------------------------------------------------------- documents made from a session
-
-
-class DocumentTypeRefSerializer(serializers.Serializer):
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    category = serializers.CharField()
-
-
-class SessionDocumentSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    document_type = DocumentTypeRefSerializer()
-    format = serializers.CharField(help_text="PDF or DOCX.")
-    version = serializers.IntegerField()
-    status = serializers.CharField(
-        help_text="PENDING, GENERATING, GENERATED, PENDING_REVIEW, APPROVED, REJECTED or FAILED."
-    )
-    status_label = serializers.CharField(help_text="The status in the words the client's page uses.")
-    file_name = serializers.CharField(allow_null=True)
-    file_size = serializers.IntegerField(allow_null=True, help_text="Bytes.")
-    page_count = serializers.IntegerField(allow_null=True)
-    generated_at = serializers.DateTimeField(allow_null=True)
-    approved_at = serializers.DateTimeField(allow_null=True)
-    download_url = serializers.CharField(
-        allow_null=True, help_text="Where to download the file once it is approved; null until then."
-    )
-
-
-def document_data(document, *, status_label: str, download_url: str | None) -> dict:
-    return {
-        "id": document.pk,
-        "document_type": {
-            "slug": document.document_type.slug,
-            "name": document.document_type.name,
-            "category": document.document_type.category,
-        },
-        "format": document.format,
-        "version": document.version,
-        "status": document.status,
-        "status_label": status_label,
-        "file_name": document.file_name,
-        "file_size": document.file_size,
-        "page_count": document.page_count,
-        "generated_at": document.generated_at,
-        "approved_at": document.approved_at,
-        "download_url": download_url,
     }

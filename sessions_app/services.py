@@ -1,7 +1,11 @@
-"""Every write of the client's flow: start a session, save an answer, complete, expire, abandon."""
+"""Every write of the client's flow: start a session, save an answer, complete, expire, abandon.
+
+Also an admin's previews of a questionnaire, which are sessions of their own that run the same pages.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -15,16 +19,18 @@ from django.utils import timezone
 
 from audit.chain import ChainLink
 from audit.services import audit_chain_link_sql, audit_record
-from questionnaires.structure import QuestionnaireStructure, engine_for, structure_load
-from sessions_app.flow import FlowState, StoredAnswer, flow_state, question_input
-from sessions_app.models import Response, Session, SessionStatus
-from sessions_app.validation import (
+from questionnaires.answers import (
     ValidationResult,
     check_upload,
+    question_input,
     stored_file_name,
     validate_answer,
     validate_value,
 )
+from questionnaires.structure import QuestionnaireStructure, engine_for, structure_load
+from sessions_app.flow import FlowState, StoredAnswer, flow_state
+from sessions_app.models import Response, Session, SessionStatus
+from sessions_app.selectors import PREVIEW
 
 BRANCH_HISTORY_LIMIT = 50
 FROM_FORM = object()  # response_save()'s default: read the answer from the form data
@@ -91,7 +97,7 @@ def session_start(
 ) -> Session:
     """Start a session pinned to this questionnaire version, at its first section.
 
-    ``preview`` starts an admin's preview (questionnaires.services.questionnaire_preview_start),
+    ``preview`` starts an admin's preview (``preview_start``),
     drafts included: flagged in its metadata, it lives a day and never produces documents.
     """
     if industry is None:
@@ -512,7 +518,7 @@ def sessions_expire(*, now: dt.datetime | None = None) -> int:
     """Mark sessions past their expires_at as EXPIRED; return how many."""
     now = now or timezone.now()
     # Admins' previews are deleted, not kept as EXPIRED, once their day is over.
-    Session.objects.filter(metadata__contains={"preview": True}, expires_at__lte=now).delete()
+    Session.objects.filter(PREVIEW, expires_at__lte=now).delete()
     due = Session.objects.filter(status=SessionStatus.IN_PROGRESS, expires_at__lte=now)
     return _close_sessions(due, status=SessionStatus.EXPIRED, action="session.expire")
 
@@ -524,3 +530,65 @@ def sessions_abandon(*, now: dt.datetime | None = None) -> int:
     cutoff = now - dt.timedelta(days=settings.SESSION_ABANDON_AFTER_DAYS)
     idle = Session.objects.filter(status=SessionStatus.IN_PROGRESS, last_activity_at__lte=cutoff)
     return _close_sessions(idle, status=SessionStatus.ABANDONED, action="session.abandon")
+
+
+# ----------------------------------------------------------------- previews
+
+
+def _preview_files_delete(session_ids: list[str]) -> None:
+    """Remove what previews uploaded; a file left behind is harmless, so failures are ignored."""
+
+    def remove(folder: str) -> None:
+        try:
+            folders, files = default_storage.listdir(folder)
+        except (FileNotFoundError, NotImplementedError, OSError):
+            return
+        for name in files:
+            with contextlib.suppress(OSError):
+                default_storage.delete(f"{folder}/{name}")
+        for name in folders:
+            remove(f"{folder}/{name}")
+
+    for session_id in session_ids:
+        remove(f"uploads/{session_id}")
+
+
+@transaction.atomic
+def previews_discard(*, questionnaire, user=None, actor=None) -> int:
+    """Delete the preview sessions of a questionnaire (of one user, or of everyone); return how many."""
+    previews = Session.objects.filter(PREVIEW, questionnaire=questionnaire)
+    if user is not None:
+        previews = previews.filter(user=user)
+    session_ids = [str(pk) for pk in previews.values_list("pk", flat=True)]
+    if not session_ids:
+        return 0
+    Session.objects.filter(pk__in=session_ids).delete()
+    audit_record(
+        actor=actor or user,
+        action="questionnaire.preview_end",
+        resource=questionnaire,
+        after={"sessions": session_ids},
+    )
+    transaction.on_commit(lambda: _preview_files_delete(session_ids), robust=True)
+    return len(session_ids)
+
+
+@transaction.atomic
+def preview_start(*, questionnaire, user, industry: str | None = None) -> Session:
+    """Start a preview: a session of the admin's own, flagged ``preview``, on any version (drafts too).
+
+    The preview runs the client's real pages. It is hidden from the client's lists and never
+    produces documents; it is deleted when the admin ends it, and a day later otherwise.
+    """
+    previews_discard(questionnaire=questionnaire, user=user)
+    return session_start(
+        user=user,
+        questionnaire=questionnaire,
+        industry=(industry or "").strip()[:100] or questionnaire.industry or "",
+        preview=True,
+    )
+
+
+def preview_end(*, questionnaire, user) -> int:
+    """End the user's preview of this questionnaire: its session and answers are deleted."""
+    return previews_discard(questionnaire=questionnaire, user=user)

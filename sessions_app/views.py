@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.context import header_text
+from questionnaires import selectors as questionnaire_selectors
+from questionnaires.answers import file_content_type
 from questionnaires.structure import structure_load
 from sessions_app import selectors, services
 from sessions_app.flow import FlowState, StoredAnswer, answer_text
 from sessions_app.forms import SessionStartForm
 from sessions_app.models import Session, SessionStatus
-from sessions_app.validation import file_content_type
 
 UNPROCESSABLE = 422
 
@@ -109,7 +110,7 @@ def home(request):
 
 def _list_page(request, *, start_form=None, start_form_for=None, status=200):
     context = {
-        "questionnaires": selectors.questionnaires_for_client(user=request.user),
+        "questionnaires": questionnaire_selectors.questionnaires_for_client(user=request.user),
         "sessions": selectors.sessions_for_client(user=request.user),
         "start_form": start_form,
         "start_form_for": start_form_for,  # the questionnaire whose start form is refused
@@ -126,7 +127,9 @@ def session_list(request):
 @login_required
 @require_POST
 def session_start(request, questionnaire_id):
-    questionnaire = selectors.questionnaire_for_client(user=request.user, questionnaire_id=questionnaire_id)
+    questionnaire = questionnaire_selectors.questionnaire_for_client(
+        user=request.user, questionnaire_id=questionnaire_id
+    )
     existing = selectors.session_in_progress_for(user=request.user, questionnaire=questionnaire)
     if existing is not None:
         return redirect("sessions_app:resume", session_id=existing.pk)

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -163,10 +162,6 @@ class World:
         return client, user
 
     def reviewer_and_document(self):
-        group, _ = Group.objects.get_or_create(name="Reviewers")
-        group.permissions.add(
-            Permission.objects.get(codename="review_document", content_type__app_label="accounts")
-        )
         reviewer = ReviewerFactory(email="reviewer@acme.example", organization=self.org)
         document = DocumentFactory(
             session=self.session, document_type=DocumentTypeFactory(), status=DocumentStatus.PENDING_REVIEW
@@ -358,8 +353,7 @@ def assert_refused_cleanly(response, target: Target, garbage: str):
 
 
 @pytest.fixture
-def world(org_a, client_a, admin_user, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def world(org_a, client_a, admin_user, media_root):
     return World(org_a, client_a, admin_user)
 
 

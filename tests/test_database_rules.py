@@ -1,15 +1,15 @@
-"""The database itself refuses what seed 000 forbids, cascades as it says, and keeps updated_at."""
+"""The database itself refuses what seed 000 forbids and cascades as it says.
 
-import datetime as dt
+The helpers that write the cascades and the updated_at triggers are tested in tests/core/.
+"""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
-from accounts.models import ApiKey, Organization, User
+from accounts.models import ApiKey, User
 from questionnaires.models import Question, Section, VisibilityRule
 from sessions_app.models import Response, Session
-from tests.accounts.factories import ApiKeyFactory, OrganizationFactory, UserFactory
+from tests.accounts.factories import ApiKeyFactory, UserFactory
 from tests.documents.factories import DocumentFactory
 from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory, VisibilityRuleFactory
 from tests.sessions_app.factories import ResponseFactory, SessionFactory
@@ -123,25 +123,9 @@ def test_a_question_with_answers_cannot_be_deleted_from_under_them():
         _sql("DELETE FROM questions WHERE id = %s", [response.question_id])
 
 
-def test_soft_deleted_organizations_disappear_from_default_queries():
-    kept, gone = OrganizationFactory(), OrganizationFactory()
-    Organization.objects.filter(pk=gone.pk).soft_delete()
-    assert list(Organization.objects.filter(pk__in=[kept.pk, gone.pk])) == [kept]
-    assert Organization.all_objects.filter(pk=gone.pk).exists()
-
-
 def test_soft_deleted_users_disappear_and_cannot_log_in(client):
     user = UserFactory(email="leaving@example.com")
     User.objects.filter(pk=user.pk).soft_delete()
     assert not User.objects.filter(pk=user.pk).exists()
     assert User.all_objects.filter(pk=user.pk).exists()
     assert not client.login(email="leaving@example.com", password="correct-horse-battery-staple")
-
-
-def test_updated_at_moves_on_an_update_written_in_sql():
-    organization = OrganizationFactory()
-    past = timezone.now() - dt.timedelta(days=3)
-    Organization.objects.filter(pk=organization.pk).update(updated_at=past)
-    # The trigger overrides any value an UPDATE supplies: updated_at is the time of the change.
-    organization.refresh_from_db()
-    assert organization.updated_at > past + dt.timedelta(days=2)

@@ -4,7 +4,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from config import tenancy
+from core import tenancy
 from tests.accounts.factories import ApiKeyFactory
 from tests.documents.factories import DocumentFactory
 from tests.sessions_app.factories import ResponseFactory
@@ -92,20 +92,6 @@ def test_each_request_scopes_the_connection_to_the_users_organization(client, cl
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('app.tenant', true)")
         assert cursor.fetchone()[0] == ""
-
-
-def test_a_worker_acts_for_every_organization_on_each_connection_it_opens():
-    from django.db.backends.signals import connection_created
-
-    tenancy.worker_scope_system()
-    try:
-        connection.close()  # Celery closes the connection around every task: the scope must come back
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('app.tenant', true)")
-            assert cursor.fetchone()[0] == "system"
-    finally:
-        connection_created.disconnect(dispatch_uid="tenancy-worker-system-scope")
-        connection.close()
 
 
 def test_the_answer_paths_function_reads_another_tenants_answers_as_none(two_tenants, client_a, client_b):

@@ -24,7 +24,7 @@ from audit.chain import CHAIN_LOCK_KEY
 from audit.models import AuditLog
 from audit.partitions import partition_name
 from audit.services import audit_chain_verify, audit_record
-from config import tenancy
+from core import tenancy
 from tests.accounts.factories import TOTP_SECRET, UserFactory
 from tests.accounts.helpers import login_post, totp_code
 from tests.questionnaires.factories import VisibilityRuleFactory

@@ -1,22 +1,29 @@
 """Every URL that takes an object id is a 404 for users (and API keys) of another organization.
 
 The URL resolver is enumerated: a new URL with an id in it must get an entry in ENTRIES (how to build
-an object of organization A for it), or EXEMPT with the reason, or this test fails.
+an object of organization A for it), or EXEMPT with the reason, or this test fails. The files are real
+and their owner downloads them, so an outsider's 404 is the organization's boundary, not a missing file.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.api_keys import api_key_create
+from documents import storage
+from documents.models import DocumentStatus
 from sessions_app import services
 from tests.accounts.factories import ApiKeyFactory, ReviewerFactory, UserFactory
 from tests.documents.factories import DocumentFactory
+from tests.questionnaires.factories import QuestionFactory
 from tests.sessions_app.builders import branching_questionnaire
 
 pytestmark = pytest.mark.django_db
 
 ALL_SCOPES = ["questionnaires:read", "sessions:read", "sessions:write", "documents:read"]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+PDF = b"%PDF-1.4\n% the approved document of organization A\n%%EOF\n"
 
 
 def _walk(resolver, prefix=""):
@@ -24,7 +31,7 @@ def _walk(resolver, prefix=""):
         if isinstance(pattern, URLResolver):
             namespace = pattern.namespace
             if namespace == "admin":
-                continue  # the admin has a generated test of its own: tests/test_admin_tenancy.py
+                continue  # the admin has a generated test of its own: tests/core/test_admin.py
             for ns, name, route in _walk(pattern, prefix + str(pattern.pattern)):
                 yield (namespace or ns), name, route
         elif isinstance(pattern, URLPattern):
@@ -37,17 +44,41 @@ def url_patterns_with_ids() -> set[str]:
     return {f"{ns}:{name}" if ns else name for ns, name, _ in _walk(get_resolver())}
 
 
+def _uploaded_file(session, question) -> dict:
+    """Upload a file as the client does; return the kwargs of its download URL."""
+    upload = SimpleUploadedFile("org-chart.png", PNG, content_type="image/png")
+    services.response_save(
+        session=session, question_id=question.id, data={}, files={f"q-{question.id}": upload}
+    )
+    file_url = services.session_answers(session=session)[str(question.id)].value["fileUrl"]
+    # /sessions/<session_id>/files/<question_id>/<token>/<name>
+    _, _, token, name = file_url.strip("/").split("/")[-4:]
+    return {"session_id": session.pk, "question_id": question.pk, "token": token, "name": name}
+
+
+def _approved_document(session):
+    """An approved document of the session, its file in storage."""
+    document = DocumentFactory(session=session, status=DocumentStatus.APPROVED, format="PDF")
+    key = f"documents/{session.pk}/{document.pk}/v1/plan.pdf"
+    document.storage_url = storage.document_write(key=key, payload=PDF)
+    document.file_name, document.file_size = "plan.pdf", len(PDF)
+    document.save()
+    return document
+
+
 @pytest.fixture
-def tenant_a(org_a, client_a):
+def tenant_a(org_a, client_a, media_root):
     flow = branching_questionnaire(organization=org_a)
+    upload_question = QuestionFactory(section=flow.first, order_index=9, type="FILE_UPLOAD", text="Org chart")
     session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
-    document = DocumentFactory(session=session)
     return {
         "questionnaire": flow.questionnaire,
         "section": flow.first,
         "question": flow.has_product,
         "session": session,
-        "document": document,
+        "document": DocumentFactory(session=session),
+        "approved_document": _approved_document(session),
+        "uploaded_file": _uploaded_file(session, upload_question),
         "api_key": ApiKeyFactory(user=client_a),
     }
 
@@ -63,29 +94,21 @@ ENTRIES = {
     ),
     "sessions_app:review": ("get", lambda a: {"session_id": a["session"].pk}),
     "sessions_app:complete": ("post", lambda a: {"session_id": a["session"].pk}),
-    "sessions_app:file": (
-        "get",
-        lambda a: {
-            "session_id": a["session"].pk,
-            "question_id": a["question"].pk,
-            "token": "t",
-            "name": "f.png",
-        },
-    ),
+    "sessions_app:file": ("get", lambda a: a["uploaded_file"]),
     "documents:detail": ("get", lambda a: {"document_id": a["document"].pk}),
     "documents:approve": ("post", lambda a: {"document_id": a["document"].pk}),
     "documents:reject": ("post", lambda a: {"document_id": a["document"].pk}),
     "documents:assign": ("post", lambda a: {"document_id": a["document"].pk}),
     "documents:regenerate": ("post", lambda a: {"document_id": a["document"].pk}),
     "documents:retry": ("post", lambda a: {"document_id": a["document"].pk}),
-    "documents:file": ("get", lambda a: {"document_id": a["document"].pk}),
+    "documents:file": ("get", lambda a: {"document_id": a["approved_document"].pk}),
     "documents:session_panel": ("get", lambda a: {"session_id": a["session"].pk}),
     "api:questionnaire-detail": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
     "api:session-detail": ("get", lambda a: {"session_id": a["session"].pk}),
     "api:session-answer": ("put", lambda a: {"session_id": a["session"].pk, "question_id": a["question"].pk}),
     "api:session-complete": ("post", lambda a: {"session_id": a["session"].pk}),
     "api:session-documents": ("get", lambda a: {"session_id": a["session"].pk}),
-    "api:document-download": ("get", lambda a: {"document_id": a["document"].pk}),
+    "api:document-download": ("get", lambda a: {"document_id": a["approved_document"].pk}),
     "api_keys:revoke": ("post", lambda a: {"api_key_id": a["api_key"].pk}),
     "accounts:gdpr_user": ("get", lambda a: {"user_id": a["session"].user_id}),
     "accounts:gdpr_user_export": ("get", lambda a: {"user_id": a["session"].user_id}),
@@ -94,6 +117,8 @@ ENTRIES = {
 EXEMPT = {
     "accounts:password_reset_confirm": "no tenant object: a signed, expiring token names the user",
 }
+# The downloads, and the bytes their owner (client A) gets from each.
+FILES = {"sessions_app:file": PNG, "documents:file": PDF, "api:document-download": PDF}
 
 
 def test_every_url_with_an_id_has_an_isolation_entry():
@@ -131,3 +156,20 @@ def test_another_organizations_object_is_a_404_for_an_api_key(name, tenant_a, or
     url = reverse(name, kwargs=kwargs(tenant_a))
     response = _request(Client(), method, url, HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert response.status_code == 404, f"{name}: {response.status_code}"
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_the_owner_downloads_each_file_that_another_organization_cannot(name, tenant_a, client_a):
+    browser = Client()
+    browser.force_login(client_a)
+    response = browser.get(reverse(name, kwargs=ENTRIES[name][1](tenant_a)))
+    assert response.status_code == 200, f"{name}: {response.status_code}"
+    assert b"".join(response.streaming_content) == FILES[name]
+
+
+def test_the_owner_downloads_the_document_with_an_api_key(tenant_a, client_a):
+    _, raw_key = api_key_create(user=client_a, name="Owner", scopes=ALL_SCOPES)
+    url = reverse("api:document-download", kwargs=ENTRIES["api:document-download"][1](tenant_a))
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from config.migration_ops import UPDATED_AT_FUNCTION, foreign_key_on_delete, updated_at_trigger
+from core.migration_ops import UPDATED_AT_FUNCTION, foreign_key_on_delete, updated_at_trigger
 
 
 class Migration(migrations.Migration):

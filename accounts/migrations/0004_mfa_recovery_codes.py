@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-from config.migration_ops import foreign_key_on_delete
+from core.migration_ops import foreign_key_on_delete
 
 
 class Migration(migrations.Migration):

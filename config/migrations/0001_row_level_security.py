@@ -1,7 +1,7 @@
 """Row-level security on the tenant tables, and the application's own database role.
 
 The application connects as `acqs_app`: not the owner of any table, no BYPASSRLS. Each request or task
-says which organization it acts for with `set_config('app.tenant', …)` (config/tenancy.py); rows of
+says which organization it acts for with `set_config('app.tenant', …)` (core/tenancy.py); rows of
 other organizations are invisible to it. Migrations run as the owner, which RLS does not restrict.
 """
 
@@ -16,8 +16,12 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
         BEGIN
             CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-        EXCEPTION WHEN insufficient_privilege THEN
-            RAISE NOTICE 'Cannot create role {APP_ROLE}; create it as described in docs/security.md';
+        EXCEPTION
+            WHEN insufficient_privilege THEN
+                RAISE NOTICE 'Cannot create role {APP_ROLE}; create it as described in docs/security.md';
+            -- Another process (a parallel test worker) created it between the check and here.
+            WHEN duplicate_object OR unique_violation THEN
+                NULL;
         END;
     END IF;
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN

@@ -1,7 +1,7 @@
 """Row-level security on users, organizations, the questionnaire tables and the audit trail.
 
 The same two settings as 0001 decide what a connection of the application's role sees: `app.tenant`
-(an organization id, 'system', or empty) and `app.user_id` (config/tenancy.py). docs/security.md says
+(an organization id, 'system', or empty) and `app.user_id` (core/tenancy.py). docs/security.md says
 what each policy allows, how log-in finds a user before a tenant is known, and how the audit chain's
 writer reads the chain's end across tenants.
 """
@@ -9,7 +9,7 @@ writer reads the chain's end across tenants.
 from django.db import migrations
 
 # Inlinable SQL functions, so that an index on org_id serves the policies. "system" and "" are no
-# organization; every other value of app.tenant is one (only config/tenancy.py sets it).
+# organization; every other value of app.tenant is one (only core/tenancy.py sets it).
 FUNCTIONS = """
 CREATE FUNCTION app_tenant_org() RETURNS uuid
     LANGUAGE sql STABLE AS $$ SELECT nullif(nullif(app_tenant(), 'system'), '')::uuid $$;

@@ -27,7 +27,8 @@ from psycopg import sql
 
 from config.ops import pgtools
 from config.ops.policy import policy
-from config.ops.storage import download, listing, ops_storage, sha256_of, upload
+from config.ops.storage import ops_storage
+from core.storage import download, listing, sha256_of, upload
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import django.db.models.functions.datetime
 import django.utils.timezone
 from django.db import migrations, models
 
-from config.migration_ops import foreign_key_on_delete
+from core.migration_ops import foreign_key_on_delete
 
 # The outbox names documents only: a role under row-level security sees the rows of the documents it
 # sees (config/migrations/0001_row_level_security.py scopes the documents table).

@@ -4,10 +4,10 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from config.migration_ops import foreign_key_on_delete
+from core.migration_ops import foreign_key_on_delete
 
 # Archived rows are reached by background tasks and admin tools only: with row-level security on,
-# the application role sees them only when it acts as the system (config/tenancy.py).
+# the application role sees them only when it acts as the system (core/tenancy.py).
 ROW_SECURITY = """
 ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
 CREATE POLICY system_only ON {table}
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
             model_name='responsearchive',
             index=models.Index(fields=['question'], name='idx_responses_archive_question'),
         ),
-        # ON DELETE in the database itself, as for the live tables (config/migration_ops.py).
+        # ON DELETE in the database itself, as for the live tables (core/migration_ops.py).
         foreign_key_on_delete("sessions_archive", "user_id", "users", "CASCADE"),
         foreign_key_on_delete("responses_archive", "session_id", "sessions_archive", "CASCADE"),
         row_security("sessions_archive"),

@@ -4,10 +4,6 @@
 (function () {
   "use strict";
 
-  var NO_VALUE = { is_empty: true, is_not_empty: true };
-  var LIST_OPERATORS = { in: true, not_in: true };
-  var TEXT_TYPES = { TEXT: true, TEXTAREA: true, EMAIL: true, URL: true };
-
   function readData() {
     var element = document.getElementById("authoring-data");
     if (!element) return null;
@@ -47,20 +43,35 @@
     return (DATA && DATA.operators[type]) || Object.keys((DATA && DATA.labels) || {});
   }
 
+  /* How a condition compares an answer of this type (questionnaires/types.py): text, number, date,
+   * single, multiple or presence. */
+  function comparison(type) {
+    return (DATA && DATA.comparisons[type]) || "text";
+  }
+
+  function takesNoValue(operator) {
+    return DATA.valueless.indexOf(operator) >= 0;
+  }
+
+  function takesList(operator) {
+    return DATA.lists.indexOf(operator) >= 0;
+  }
+
   function operatorLabel(type, operator) {
-    if (TEXT_TYPES[type] && DATA.textLabels[operator]) return DATA.textLabels[operator];
+    if (comparison(type) === "text" && DATA.textLabels[operator]) return DATA.textLabels[operator];
     return DATA.labels[operator] || operator;
   }
 
   function valueKind(type, operator) {
-    if (NO_VALUE[operator]) return "none";
-    if (type === "SINGLE_CHOICE") return LIST_OPERATORS[operator] ? "options" : "option";
-    if (type === "MULTIPLE_CHOICE") {
+    if (takesNoValue(operator)) return "none";
+    var compared = comparison(type);
+    if (compared === "single") return takesList(operator) ? "options" : "option";
+    if (compared === "multiple") {
       return operator === "contains" || operator === "not_contains" ? "option" : "options";
     }
-    if (type === "NUMBER" || type === "SCALE") return LIST_OPERATORS[operator] ? "numbers" : "number";
-    if (type === "DATE") return LIST_OPERATORS[operator] ? "dates" : "date";
-    return LIST_OPERATORS[operator] ? "texts" : "text";
+    if (compared === "number") return takesList(operator) ? "numbers" : "number";
+    if (compared === "date") return takesList(operator) ? "dates" : "date";
+    return takesList(operator) ? "texts" : "text";
   }
 
   function defaultValue(q, operator) {
@@ -72,8 +83,8 @@
 
   /* The operator a new condition on this question starts with: "is <option>" for a choice. */
   function defaultOperator(q) {
-    if (q && q.type === "SINGLE_CHOICE") return "eq";
-    if (q && q.type === "MULTIPLE_CHOICE") return "contains";
+    if (q && comparison(q.type) === "single") return "eq";
+    if (q && comparison(q.type) === "multiple") return "contains";
     return "is_not_empty";
   }
 
@@ -147,7 +158,7 @@
 
   function leafJson(leaf) {
     var out = { field: leaf.field, operator: leaf.operator };
-    if (!NO_VALUE[leaf.operator]) out.value = leaf.value === undefined ? "" : leaf.value;
+    if (!takesNoValue(leaf.operator)) out.value = leaf.value === undefined ? "" : leaf.value;
     return out;
   }
 
@@ -525,14 +536,16 @@
     });
   }
 
-  /* Options only matter to choice and matrix questions: show them for those types. */
+  /* Options only matter to choice and matrix questions (the select's data-option-types): show them
+   * for those types. */
   function setUpOptionsByType() {
     var type = document.getElementById("id_type");
     var row = document.querySelector(".form-row.field-options");
-    if (!type || !row || type.tagName !== "SELECT") return;
+    if (!type || !row || type.tagName !== "SELECT" || !type.hasAttribute("data-option-types")) return;
     var fieldset = row.closest("fieldset") || row;
+    var optionTypes = type.getAttribute("data-option-types").split(" ");
     function update() {
-      var hasOptions = ["SINGLE_CHOICE", "MULTIPLE_CHOICE", "MATRIX"].indexOf(type.value) >= 0;
+      var hasOptions = optionTypes.indexOf(type.value) >= 0;
       var filled = Array.prototype.some.call(row.querySelectorAll('input[name$="-label"]'), function (input) {
         return input.value.trim() !== "";
       });

@@ -1,5 +1,5 @@
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from accounts import mfa
 from accounts.models import ApiKey, MfaRecoveryCode, Organization, User, UserRole
@@ -31,13 +31,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+def reviewers_group_ensure() -> Group:
+    """The Reviewers group (accounts/migrations/0003), put back if a transactional test's flush removed it."""
+    group, _ = Group.objects.get_or_create(name="Reviewers")
+    group.permissions.add(
+        Permission.objects.get(codename="review_document", content_type__app_label="accounts")
+    )
+    return group
+
+
 class ReviewerFactory(UserFactory):
     role = UserRole.DEVELOPER
 
     @factory.post_generation
     def reviewers_group(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(Group.objects.get(name="Reviewers"))
+            self.groups.add(reviewers_group_ensure())
 
 
 class AdminFactory(UserFactory):

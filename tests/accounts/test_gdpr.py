@@ -42,12 +42,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% a document for tests\n%%EOF\n"
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
 class Story:
     """Everything a client of organization A leaves behind: answers, a file, documents, keys, MFA."""
 

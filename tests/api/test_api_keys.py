@@ -261,7 +261,7 @@ def test_keys_of_another_user_do_not_see_my_data(make_key, client_a, session_a):
 def test_a_key_scopes_the_database_connection_to_its_users_organization(make_key, client_a, monkeypatch):
     from django.db import connection
 
-    from config import tenancy
+    from core import tenancy
 
     monkeypatch.setitem(tenancy._applies, "default", True)  # as if connected as the application's role
     _, raw_key = make_key(client_a)

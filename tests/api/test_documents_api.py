@@ -14,12 +14,6 @@ PDF = b"%PDF-1.4\n% a tiny test file\n"
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
 def approved(session_a, media_root):
     document_type = DocumentTypeFactory(name="Technology roadmap", slug="technology-roadmap")
     document = DocumentFactory(session=session_a, document_type=document_type, status=DocumentStatus.APPROVED)

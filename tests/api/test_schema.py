@@ -66,14 +66,23 @@ def test_the_schema_is_valid_openapi_3_and_lists_every_endpoint(client):
     assert set(document["components"]["securitySchemes"]) >= {"bearerAuth", "apiKeyHeader"}
 
 
+def test_the_answer_schema_lists_each_value_shape_once(client):
+    document = json.loads(client.get(reverse("api:schema") + "?format=json").content)
+    value = document["components"]["schemas"]["AnswerInputRequest"]["properties"]["value"]
+    shapes = [json.dumps(s["properties"], sort_keys=True) for s in value["anyOf"]]
+    assert len(shapes) == len(set(shapes)) == 8
+    described = {s["description"] for s in value["anyOf"]}
+    assert "For TEXT, TEXTAREA, EMAIL, URL questions." in described
+
+
 def test_the_docs_page_loads_nothing_from_another_host(client):
     response = client.get(reverse("api:docs"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
-        assert finders.find(f"vendor/swagger-ui/{name}"), name
+        assert finders.find(f"drf_spectacular_sidecar/swagger-ui-dist/{name}"), name
 
 
 # ----------------------------------------------------------------- schemathesis
@@ -98,12 +107,11 @@ def api_schema(wsgi_in_test_transaction):
 
 
 @pytest.fixture
-def world(make_key, client_a, flow, flow_b, client_b, settings, tmp_path):
+def world(make_key, client_a, flow, flow_b, client_b, media_root):
     """A key with every scope and a generous limit, and real ids to aim some requests at."""
     _, raw_key = make_key(client_a, rate_limit=1_000_000)
     session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
     services.session_start(user=client_b, questionnaire=flow_b.questionnaire)
-    settings.MEDIA_ROOT = str(tmp_path / "media")
     document = DocumentFactory(session=session, status=DocumentStatus.APPROVED, file_name="plan.pdf")
     document.storage_url = storage.document_write(key=f"documents/{document.pk}.pdf", payload=b"%PDF-1.4\n")
     document.save()

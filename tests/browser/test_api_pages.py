@@ -1,4 +1,4 @@
-"""In a real browser: the API documentation renders from vendored files only, and a new key is shown once."""
+"""In a real browser: the API documentation loads nothing from another host, and a new key is shown once."""
 
 import pytest
 from django.conf import settings

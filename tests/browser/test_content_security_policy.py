@@ -1,5 +1,5 @@
 """The pages work under the Content-Security-Policy: chromium reports no violation on the client's pages,
-the admin, the API documentation and a reviewer's PDF preview (config/security_headers.py).
+the admin, the API documentation and a reviewer's PDF preview (core/security_headers.py).
 
 The headers themselves, and `check --deploy`, are tested in tests/test_security_headers.py.
 """
@@ -13,7 +13,7 @@ from tests.accounts.factories import PASSWORD, UserFactory
 from tests.accounts.helpers import login_with_mfa
 from tests.browser.conftest import log_in
 from tests.sessions_app.builders import branching_questionnaire
-from tests.test_security_headers import media_root, reviewed_pdf, reviewer  # noqa: F401 - fixtures
+from tests.test_security_headers import reviewed_pdf  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -131,10 +131,10 @@ def test_the_admin_the_gdpr_pages_and_the_api_documentation_work_with_no_policy_
 def test_the_reviewers_pdf_preview_loads_in_its_frame(
     browser,
     live_server,
-    reviewer,  # noqa: F811 - the fixture imported above
-    reviewed_pdf,  # noqa: F811
+    reviewer_a,
+    reviewed_pdf,  # noqa: F811 - the fixture imported above
 ):
-    context, reviewer_page = signed_in_page(browser, live_server, reviewer)
+    context, reviewer_page = signed_in_page(browser, live_server, reviewer_a)
     watch = ViolationWatch(reviewer_page)
 
     with reviewer_page.expect_response(lambda r: "inline=1" in r.url) as framed:

@@ -8,13 +8,11 @@ import re
 import pypdf
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.test import Client
 
 from documents.catalogue import catalogue_load
 from documents.models import Document, DocumentStatus, DocumentType
-from tests.accounts.factories import ReviewerFactory
 from tests.documents import broker
 from tests.documents.builders import LEGAL_NAME, MISSION, complete_small_session, small_questionnaire
 from tests.documents.workers import Worker, wait_for
@@ -22,23 +20,16 @@ from tests.documents.workers import Worker, wait_for
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def reviewer_a(org_a):
-    # Transactional tests flush the tables that data migrations filled: put back what this test needs.
-    group, _ = Group.objects.get_or_create(name="Reviewers")
-    group.permissions.add(
-        Permission.objects.get(codename="review_document", content_type__app_label="accounts")
-    )
+@pytest.fixture(autouse=True)
+def document_types(transactional_db):
+    """Transactional tests flush the tables that data migrations filled: put the catalogue back."""
     catalogue_load(DocumentType, only_missing=True)
-    return ReviewerFactory(email="reviewer@acme.example", organization=org_a)
 
 
 @pytest.fixture
-def worker(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.DOCUMENTS_QUEUE = broker.QUEUE
+def worker(media_root, tmp_path):
     broker.queue_purge()
-    worker = Worker(media_root=tmp_path / "media", log=tmp_path / "worker.log", name="browser")
+    worker = Worker(media_root=media_root, log=tmp_path / "worker.log", name="browser")
     yield worker
     worker.stop()
     broker.queue_purge()

@@ -1,9 +1,11 @@
-"""The real Redis broker, seen from the tests: a queue of this test run's own, read and emptied."""
+"""The real Redis broker, seen from the tests: the documents queue of this test run (and pytest-xdist
+worker) alone, read and emptied."""
 
 import json
-import os
 
-QUEUE = f"acqs-test-documents-{os.getpid()}"
+from django.conf import settings
+
+QUEUE = settings.DOCUMENTS_QUEUE
 
 
 def queue_take(queue: str = QUEUE) -> list[dict]:

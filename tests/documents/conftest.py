@@ -1,27 +1,25 @@
-"""Fixtures of the documents tests: the type catalogue, reviewers, private file storage, the demo session.
+"""Fixtures of the documents tests: the type catalogue, a reviewer of organization B, the demo and small
+sessions (reviewer_a, media_root and the run's own documents queue come from tests/conftest.py and the
+settings).
 
 Transactional tests (a real worker, the browser) flush every table afterwards, data migrations
-included, so the catalogue and the Reviewers group are put back here before each test that needs them.
+included, so the catalogue is put back here before each test that needs it (and the Reviewers group by
+ReviewerFactory).
 """
 
-import contextlib
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from documents.catalogue import catalogue_load
 from documents.models import DocumentType
 from tests.accounts.factories import ReviewerFactory
 from tests.documents import broker
-from tests.documents.builders import complete_demo_session
-
-
-def ensure_reviewers_group():
-    group, _ = Group.objects.get_or_create(name="Reviewers")
-    group.permissions.add(
-        Permission.objects.get(codename="review_document", content_type__app_label="accounts")
-    )
-    return group
+from tests.documents.builders import (
+    LEGAL_NAME,
+    MISSION,
+    complete_demo_session,
+    complete_small_session,
+    small_questionnaire,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -40,40 +38,33 @@ def document_types(request):
     return {document_type.slug: document_type for document_type in DocumentType.objects.all()}
 
 
-@pytest.fixture(autouse=True)
-def documents_queue(settings):
-    """Generation tasks go to this run's own queue on the real broker, never to the shared default."""
-    settings.DOCUMENTS_QUEUE = broker.QUEUE
-    return broker.QUEUE
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _empty_documents_queue_at_the_end():
-    yield
-    with contextlib.suppress(Exception):
-        broker.queue_purge()
-
-
-@pytest.fixture
-def reviewer_a(org_a):
-    ensure_reviewers_group()
-    return ReviewerFactory(email="reviewer@acme.example", organization=org_a)
-
-
 @pytest.fixture
 def reviewer_b(org_b):
-    ensure_reviewers_group()
     return ReviewerFactory(email="reviewer@borealis.example", organization=org_b)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """Files go to a private temporary folder, never to .data/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
 
 
 @pytest.fixture
 def demo_session(client_a, org_a, media_root):
     """A completed session of the demo questionnaire, with two dormant answers (see builders)."""
     return complete_demo_session(user=client_a, organization=org_a)
+
+
+@pytest.fixture
+def small(org_a):
+    """The small questionnaire of organization A: one document type, quick to render (see builders)."""
+    return small_questionnaire(organization=org_a)
+
+
+@pytest.fixture
+def small_session(client_a, small, media_root, django_capture_on_commit_callbacks):
+    """A completed session of the small questionnaire: its documents PENDING, their messages taken off
+    the queue (the tests generate them in this process)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        session = complete_small_session(
+            user=client_a,
+            questionnaire=small,
+            answers={"Legal name": LEGAL_NAME, "Mission": MISSION},
+            dormant_website="https://dormant-site.example",
+        )
+    broker.queue_take()
+    return session

@@ -15,6 +15,7 @@ import docx
 import psycopg
 import pypdf
 import pytest
+from celery.signals import task_retry
 from django.core import mail
 from django.db import connection
 
@@ -29,10 +30,8 @@ from tests.documents.builders import (
     DORMANT_DEBT,
     DORMANT_INDUSTRY,
     LEGAL_NAME,
-    MISSION,
     complete_demo_session,
     complete_small_session,
-    small_questionnaire,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,24 +63,6 @@ def events(document: Document) -> list[str]:
         .order_by("timestamp")
         .values_list("event", flat=True)
     )
-
-
-@pytest.fixture
-def small(org_a):
-    return small_questionnaire(organization=org_a)
-
-
-@pytest.fixture
-def small_session(client_a, small, media_root, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        session = complete_small_session(
-            user=client_a,
-            questionnaire=small,
-            answers={"Legal name": LEGAL_NAME, "Mission": MISSION},
-            dormant_website="https://dormant-site.example",
-        )
-    broker.queue_take()
-    return session
 
 
 def test_completing_a_session_creates_a_pending_document_per_type_and_format_and_queues_them(
@@ -302,11 +283,28 @@ def test_a_broken_template_fails_at_once_without_retrying(small_session):
     assert "TemplateDoesNotExist" in pdf.generation_metadata["errors"][0]["error"]
 
 
-def test_retry_backoff_grows_and_is_bounded(settings):
-    settings.DOCUMENTS_RETRY_BACKOFF, settings.DOCUMENTS_RETRY_BACKOFF_MAX = 10, 60
-    delays = [services.retry_delay(retries) for retries in range(6)]
-    assert 8 <= delays[0] <= 12 and 16 <= delays[1] <= 24 and 32 <= delays[2] <= 48
-    assert all(delay <= 60 for delay in delays) and delays[5] == 60
+def test_each_retry_waits_a_random_delay_below_a_doubling_ceiling(small_session, settings, tmp_path):
+    pdf = Document.objects.get(session=small_session, format="PDF")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the storage folder should be")
+    settings.MEDIA_ROOT = str(blocked)
+    delays = []
+
+    def record_delay(sender=None, reason=None, **kwargs):
+        if sender.name == tasks.document_generate.name:
+            delays.append(reason.when)  # the countdown Celery chose for this retry
+
+    task_retry.connect(record_delay, weak=False)
+    try:
+        assert tasks.document_generate.apply(args=[str(pdf.pk)]).get() == "FAILED"
+    finally:
+        task_retry.disconnect(record_delay)
+
+    task = tasks.document_generate
+    assert (task.retry_backoff, task.retry_backoff_max, task.retry_jitter) == (10, 300, True)
+    assert len(delays) == tasks.MAX_RETRIES
+    ceilings = [min(task.retry_backoff_max, task.retry_backoff * 2**n) for n in range(len(delays))]
+    assert all(0 <= delay <= ceiling for delay, ceiling in zip(delays, ceilings, strict=True)), delays
 
 
 def test_documents_left_pending_are_queued_again_by_the_sweep(small_session):

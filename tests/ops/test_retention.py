@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts.models import ApiKey
 from audit.partitions import audit_partitions_ensure, audit_partitions_existing
+from audit.retention import audit_export_names
 from audit.services import audit_chain_verify
-from config.ops.retention import audit_export_names, retention_run
+from config.ops.retention import retention_run
 from sessions_app.archive_models import ResponseArchive, SessionArchive
 from sessions_app.models import Response, Session, SessionStatus
 from tests.accounts.factories import ApiKeyFactory

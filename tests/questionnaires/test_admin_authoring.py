@@ -12,24 +12,9 @@ from django.utils import timezone
 from audit.models import AuditLog
 from questionnaires.interchange import questionnaire_export, questionnaire_validate
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
-from tests.accounts.helpers import login_with_mfa
-from tests.questionnaires.test_analysis import Draft
+from tests.questionnaires.builders import Draft
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    return login_with_mfa(client, admin_user)
-
-
-@pytest.fixture
-def draft():
-    built = Draft()
-    built.rule(
-        targets=[built.text], condition={"field": str(built.choice.id), "operator": "eq", "value": built.yes}
-    )
-    return built
 
 
 def change_url(obj):
@@ -90,7 +75,7 @@ def errors_of(response) -> str:
 # --- The nested pages --------------------------------------------------------------------------
 
 
-def test_an_admin_creates_a_draft_questionnaire_with_its_sections(admin_client, admin_user):
+def test_an_admin_creates_a_draft_questionnaire_with_its_sections(staff_client, admin_user):
     data = {
         "name": "Retail readiness",
         "industry": "retail",
@@ -105,7 +90,7 @@ def test_an_admin_creates_a_draft_questionnaire_with_its_sections(admin_client, 
         "sections-1-order_index": "1",
         "sections-1-name": "Company",
     }
-    response = admin_client.post(reverse("admin:questionnaires_questionnaire_add"), data)
+    response = staff_client.post(reverse("admin:questionnaires_questionnaire_add"), data)
     assert response.status_code == 302, errors_of(response)
     questionnaire = Questionnaire.objects.get(name="Retail readiness")
     assert questionnaire.published_at is None and questionnaire.version == 1
@@ -116,8 +101,8 @@ def test_an_admin_creates_a_draft_questionnaire_with_its_sections(admin_client, 
     ]
 
 
-def test_the_questionnaire_page_shows_sections_questions_and_their_rules_in_words(admin_client, draft):
-    page = admin_client.get(change_url(draft.questionnaire))
+def test_the_questionnaire_page_shows_sections_questions_and_their_rules_in_words(staff_client, draft):
+    page = staff_client.get(change_url(draft.questionnaire))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Draft version 1" in html
@@ -132,19 +117,19 @@ def test_the_questionnaire_page_shows_sections_questions_and_their_rules_in_word
     assert reverse("admin:questionnaires_questionnaire_publish", args=[draft.questionnaire.pk]) in html
 
 
-def test_the_analysis_on_the_questionnaire_page_lists_errors_and_warnings(admin_client, draft):
+def test_the_analysis_on_the_questionnaire_page_lists_errors_and_warnings(staff_client, draft):
     draft.rule(
         owner=draft.text,
         targets=[draft.text],
         condition={"field": str(draft.text.id), "operator": "is_not_empty"},
     )
-    html = errors_of(admin_client.get(change_url(draft.questionnaire)))
+    html = errors_of(staff_client.get(change_url(draft.questionnaire)))
     assert "1 error" in html and 'data-code="cycle"' in html
     assert "Errors block publishing; warnings do not." in html
 
 
-def test_a_sections_page_lists_its_questions_in_order_editable_in_place(admin_client, draft):
-    page = admin_client.get(change_url(draft.section))
+def test_a_sections_page_lists_its_questions_in_order_editable_in_place(staff_client, draft):
+    page = staff_client.get(change_url(draft.section))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="questions-0-order_index"' in html and 'name="questions-0-text"' in html
@@ -152,7 +137,7 @@ def test_a_sections_page_lists_its_questions_in_order_editable_in_place(admin_cl
     assert f"?section={draft.section.pk}" in html  # "Add a question to this section"
 
 
-def test_reordering_questions_by_order_index_on_the_sections_page(admin_client, draft):
+def test_reordering_questions_by_order_index_on_the_sections_page(staff_client, draft):
     questions = list(draft.section.questions.order_by("order_index"))
     data = {
         "name": draft.section.name,
@@ -176,7 +161,7 @@ def test_reordering_questions_by_order_index_on_the_sections_page(admin_client, 
                 f"questions-{position}-type": question.type,
             }
         )
-    response = admin_client.post(change_url(draft.section), data)
+    response = staff_client.post(change_url(draft.section), data)
     assert response.status_code == 302, errors_of(response)
     assert list(draft.section.questions.order_by("order_index").values_list("pk", flat=True)) == [
         q.pk for q in reversed(questions)
@@ -185,14 +170,14 @@ def test_reordering_questions_by_order_index_on_the_sections_page(admin_client, 
     assert draft.choice.options and len(draft.choice.options) == 2  # the inline never touches options
 
 
-def test_dragging_a_question_into_another_section_saves_the_new_order(admin_client, draft):
+def test_dragging_a_question_into_another_section_saves_the_new_order(staff_client, draft):
     second = Section.objects.create(questionnaire=draft.questionnaire, name="Second", order_index=2)
     url = reverse("admin:questionnaires_questionnaire_reorder", args=[draft.questionnaire.pk])
     order = {
         str(draft.section.pk): [str(draft.number.pk), str(draft.choice.pk), str(draft.extra.pk)],
         str(second.pk): [str(draft.text.pk)],
     }
-    response = admin_client.post(url, json.dumps({"questions": order}), content_type="application/json")
+    response = staff_client.post(url, json.dumps({"questions": order}), content_type="application/json")
     assert response.json() == {"ok": True}
     draft.text.refresh_from_db()
     assert draft.text.section_id == second.pk and draft.text.order_index == 1
@@ -201,7 +186,7 @@ def test_dragging_a_question_into_another_section_saves_the_new_order(admin_clie
         "Do you have a product?",
         "Tell us more",
     ]
-    refused = admin_client.post(
+    refused = staff_client.post(
         url, json.dumps({"questions": {str(second.pk): [str(uuid.uuid4())]}}), content_type="application/json"
     )
     assert refused.status_code == 409
@@ -210,9 +195,9 @@ def test_dragging_a_question_into_another_section_saves_the_new_order(admin_clie
 # --- Adding a question and a rule, with pickers -----------------------------------------------------
 
 
-def test_adding_a_question_generates_its_option_ids(admin_client, draft):
+def test_adding_a_question_generates_its_option_ids(staff_client, draft):
     add = reverse("admin:questionnaires_question_add")
-    form = admin_client.get(add, {"section": str(draft.section.pk)})
+    form = staff_client.get(add, {"section": str(draft.section.pk)})
     assert form.status_code == 200
     assert 'value="5"' in form.content.decode()  # the next order index of the section
     data = {
@@ -228,7 +213,7 @@ def test_adding_a_question_generates_its_option_ids(admin_client, draft):
         "options-exclusive": ["", ""],
         "_continue": "1",
     }
-    response = admin_client.post(add, data)
+    response = staff_client.post(add, data)
     assert response.status_code == 302, errors_of(response)
     question = Question.objects.get(text="Which plan are you on?")
     assert [o["label"] for o in question.options] == ["Basic", "Premium"]
@@ -238,9 +223,9 @@ def test_adding_a_question_generates_its_option_ids(admin_client, draft):
 
 
 def test_the_rule_pickers_offer_the_questionnaires_questions_by_text_and_operators_by_type(
-    admin_client, draft
+    staff_client, draft
 ):
-    page = admin_client.get(change_url(draft.choice))
+    page = staff_client.get(change_url(draft.choice))
     html = page.content.decode()
     assert page.status_code == 200
     data = json.loads(
@@ -262,7 +247,7 @@ def test_the_rule_pickers_offer_the_questionnaires_questions_by_text_and_operato
     assert f'<option value="{draft.text.pk}" selected>Product name</option>' in html
 
 
-def test_an_admin_adds_a_rule_that_shows_a_question(admin_client, draft):
+def test_an_admin_adds_a_rule_that_shows_a_question(staff_client, draft):
     condition = {"field": str(draft.number.pk), "operator": "gte", "value": 10}
     data = with_rule_forms(
         question_post_data(draft.number),
@@ -277,7 +262,7 @@ def test_an_admin_adds_a_rule_that_shows_a_question(admin_client, draft):
             }
         ],
     )
-    response = admin_client.post(change_url(draft.number), data)
+    response = staff_client.post(change_url(draft.number), data)
     assert response.status_code == 302, errors_of(response)
     rule = VisibilityRule.objects.get(question=draft.number)
     assert rule.condition == condition and rule.target_question_ids == [draft.extra.pk]
@@ -311,7 +296,7 @@ def test_an_admin_adds_a_rule_that_shows_a_question(admin_client, draft):
     ids=["unknown option", "operator misfit", "unknown question", "not a number", "unknown operator"],
 )
 def test_a_broken_condition_is_refused_with_the_message_on_the_condition(
-    admin_client, draft, condition, field, message
+    staff_client, draft, condition, field, message
 ):
     data = with_rule_forms(
         question_post_data(draft.number),
@@ -325,7 +310,7 @@ def test_a_broken_condition_is_refused_with_the_message_on_the_condition(
             }
         ],
     )
-    response = admin_client.post(change_url(draft.number), data)
+    response = staff_client.post(change_url(draft.number), data)
     assert response.status_code == 200
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert any(message in error for error in form.errors[field]), form.errors
@@ -372,19 +357,19 @@ def test_a_broken_condition_is_refused_with_the_message_on_the_condition(
     ],
 )
 def test_bad_question_data_is_refused_with_the_message_on_its_field(
-    admin_client, draft, changes, field, message
+    staff_client, draft, changes, field, message
 ):
-    response = admin_client.post(change_url(draft.choice), question_post_data(draft.choice, **changes))
+    response = staff_client.post(change_url(draft.choice), question_post_data(draft.choice, **changes))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert any(message in error for error in errors.get(field, [])), errors
 
 
-def test_removing_an_option_that_a_rule_compares_with_is_refused(admin_client, draft):
+def test_removing_an_option_that_a_rule_compares_with_is_refused(staff_client, draft):
     data = question_post_data(draft.choice)
     for key in ("options-id", "options-label", "options-value", "options-description", "options-exclusive"):
         data[key] = data[key][1:]  # drop "Yes", which the rule showing "Product name" compares with
-    response = admin_client.post(change_url(draft.choice), data)
+    response = staff_client.post(change_url(draft.choice), data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["options"]
     assert any('Option "Yes" is used by the rule SHOW "Product name"' in e for e in errors), errors
@@ -393,21 +378,21 @@ def test_removing_an_option_that_a_rule_compares_with_is_refused(admin_client, d
 # --- Published versions are read-only -------------------------------------------------------------
 
 
-def test_a_published_version_cannot_be_edited_in_the_admin(admin_client, draft):
+def test_a_published_version_cannot_be_edited_in_the_admin(staff_client, draft):
     draft.questionnaire.published_at = timezone.now()
     draft.questionnaire.save()
-    page = admin_client.get(change_url(draft.questionnaire))
+    page = staff_client.get(change_url(draft.questionnaire))
     html = page.content.decode()
     assert "Published version 1" in html and "read-only" in html
     assert 'name="_save"' not in html
     assert reverse("admin:questionnaires_questionnaire_new_version", args=[draft.questionnaire.pk]) in html
     for obj in (draft.questionnaire, draft.section, draft.choice, draft.choice.visibility_rules.first()):
-        assert admin_client.post(change_url(obj), {}).status_code == 403
-    response = admin_client.post(change_url(draft.number), question_post_data(draft.number, text="Changed"))
+        assert staff_client.post(change_url(obj), {}).status_code == 403
+    response = staff_client.post(change_url(draft.number), question_post_data(draft.number, text="Changed"))
     assert response.status_code == 403
     draft.number.refresh_from_db()
     assert draft.number.text == "How many employees?"
-    add = admin_client.post(
+    add = staff_client.post(
         reverse("admin:questionnaires_question_add"),
         {
             "section": str(draft.section.pk),
@@ -418,7 +403,7 @@ def test_a_published_version_cannot_be_edited_in_the_admin(admin_client, draft):
         },
     )
     assert add.status_code == 200 and "Select a valid choice" in add.content.decode()
-    reorder = admin_client.post(
+    reorder = staff_client.post(
         reverse("admin:questionnaires_questionnaire_reorder", args=[draft.questionnaire.pk]),
         json.dumps({"sections": [str(draft.section.pk)]}),
         content_type="application/json",
@@ -429,13 +414,13 @@ def test_a_published_version_cannot_be_edited_in_the_admin(admin_client, draft):
 # --- The list, import, export, clone ----------------------------------------------------------------
 
 
-def test_the_questionnaire_list_shows_versions_status_and_sessions(admin_client, draft, client_a):
+def test_the_questionnaire_list_shows_versions_status_and_sessions(staff_client, draft, client_a):
     from sessions_app import services as session_services
 
     draft.questionnaire.published_at = timezone.now()
     draft.questionnaire.save()
     session_services.session_start(user=client_a, questionnaire=draft.questionnaire)
-    page = admin_client.get(reverse("admin:questionnaires_questionnaire_changelist"))
+    page = staff_client.get(reverse("admin:questionnaires_questionnaire_changelist"))
     rows = {q.pk: q for q in page.context["cl"].result_list}
     assert rows[draft.questionnaire.pk].session_count == 1
     assert rows[draft.questionnaire.pk].in_progress_count == 1
@@ -444,8 +429,8 @@ def test_the_questionnaire_list_shows_versions_status_and_sessions(admin_client,
     assert reverse("admin:questionnaires_questionnaire_import") in html
 
 
-def test_export_downloads_the_interchange_document(admin_client, draft):
-    response = admin_client.get(
+def test_export_downloads_the_interchange_document(staff_client, draft):
+    response = staff_client.get(
         reverse("admin:questionnaires_questionnaire_export", args=[draft.questionnaire.pk])
     )
     assert response.status_code == 200
@@ -459,19 +444,19 @@ def _upload(document, name="questionnaire.json"):
     return upload
 
 
-def test_import_creates_the_questionnaire_from_an_uploaded_file(admin_client, draft, org_a):
+def test_import_creates_the_questionnaire_from_an_uploaded_file(staff_client, draft, org_a):
     document = questionnaire_export(draft.questionnaire)
     Questionnaire.objects.all().delete()
     url = reverse("admin:questionnaires_questionnaire_import")
-    assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {"file": _upload(document), "organization": str(org_a.pk)})
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"file": _upload(document), "organization": str(org_a.pk)})
     assert response.status_code == 302
     imported = Questionnaire.objects.get()
     assert imported.organization == org_a and questionnaire_export(imported) == document
     assert AuditLog.objects.filter(event="questionnaire.import", resource_id=imported.pk).exists()
 
 
-def test_import_reports_the_same_problems_as_the_command_and_writes_nothing(admin_client, draft):
+def test_import_reports_the_same_problems_as_the_command_and_writes_nothing(staff_client, draft):
     document = questionnaire_export(draft.questionnaire)
     document["id"] = str(uuid.uuid4())
     for section in document["sections"]:
@@ -480,7 +465,7 @@ def test_import_reports_the_same_problems_as_the_command_and_writes_nothing(admi
             question["visibility_rules"] = []
     document["sections"][0]["questions"][1]["validation_rules"] = {"min": 5, "max": 1}
     before = Questionnaire.objects.count()
-    response = admin_client.post(
+    response = staff_client.post(
         reverse("admin:questionnaires_questionnaire_import"), {"file": _upload(document)}
     )
     assert response.status_code == 422
@@ -489,23 +474,23 @@ def test_import_reports_the_same_problems_as_the_command_and_writes_nothing(admi
     assert Questionnaire.objects.count() == before
 
 
-def test_import_refuses_a_file_that_is_not_a_questionnaire(admin_client):
-    response = admin_client.post(
+def test_import_refuses_a_file_that_is_not_a_questionnaire(staff_client):
+    response = staff_client.post(
         reverse("admin:questionnaires_questionnaire_import"), {"file": _upload("x", name="notes.json")}
     )
     assert response.status_code == 422
     assert response.context["problems"] == questionnaire_validate("x")
     upload = io.BytesIO(b"{not json")
     upload.name = "broken.json"
-    response = admin_client.post(reverse("admin:questionnaires_questionnaire_import"), {"file": upload})
+    response = staff_client.post(reverse("admin:questionnaires_questionnaire_import"), {"file": upload})
     assert response.status_code == 422
     assert "broken.json: is not valid JSON" in response.context["problems"][0]
 
 
-def test_clone_copies_a_questionnaire_into_a_new_draft(admin_client, draft):
+def test_clone_copies_a_questionnaire_into_a_new_draft(staff_client, draft):
     url = reverse("admin:questionnaires_questionnaire_clone", args=[draft.questionnaire.pk])
-    assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, {"name": "Purpose-built for retail"})
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"name": "Purpose-built for retail"})
     clone = Questionnaire.objects.get(name="Purpose-built for retail")
     assert response.status_code == 302 and response["Location"] == change_url(clone)
     assert (
@@ -522,8 +507,8 @@ def test_clone_copies_a_questionnaire_into_a_new_draft(admin_client, draft):
 # --- History and the engine panel ---------------------------------------------------------------------
 
 
-def test_every_authoring_change_is_in_the_history_with_the_admin_who_made_it(admin_client, admin_user, draft):
-    response = admin_client.post(
+def test_every_authoring_change_is_in_the_history_with_the_admin_who_made_it(staff_client, admin_user, draft):
+    response = staff_client.post(
         change_url(draft.number), question_post_data(draft.number, text="Headcount?")
     )
     assert response.status_code == 302, errors_of(response)
@@ -534,27 +519,27 @@ def test_every_authoring_change_is_in_the_history_with_the_admin_who_made_it(adm
     assert entry.changes_dict["text"] == ["How many employees?", "Headcount?"]
 
     VisibilityRule.objects.filter(question=draft.choice).delete()
-    history = admin_client.get(
+    history = staff_client.get(
         reverse("admin:questionnaires_questionnaire_history_full", args=[draft.questionnaire.pk])
     )
     html = history.content.decode()
     assert history.status_code == 200
     assert "Headcount?" in html and "How many employees?" in html and admin_user.email in html
     assert "visibilityrule.delete" in html  # a deleted rule still shows in its questionnaire's history
-    per_object = admin_client.get(reverse("admin:questionnaires_question_auditlog", args=[draft.number.pk]))
+    per_object = staff_client.get(reverse("admin:questionnaires_question_auditlog", args=[draft.number.pk]))
     assert per_object.status_code == 200 and "Headcount?" in per_object.content.decode()
 
 
-def test_the_engine_panel_shows_the_visible_and_required_sets_and_the_trace(admin_client, draft):
+def test_the_engine_panel_shows_the_visible_and_required_sets_and_the_trace(staff_client, draft):
     url = reverse("admin:questionnaires_questionnaire_engine", args=[draft.questionnaire.pk])
-    before = admin_client.get(url)
+    before = staff_client.get(url)
     assert before.status_code == 200
     assert [q.text for q in before.context["visible"]] == [
         "Do you have a product?",
         "How many employees?",
         "Tell us more",
     ]
-    after = admin_client.get(url, {f"q-{draft.choice.pk}": draft.yes, f"q-{draft.number.pk}": "500"})
+    after = staff_client.get(url, {f"q-{draft.choice.pk}": draft.yes, f"q-{draft.number.pk}": "500"})
     assert "Product name" in [q.text for q in after.context["visible"]]
     rows = {row["question"].text: row for row in after.context["rows"]}
     assert rows["Product name"]["reason"].startswith("shown by rule")
@@ -565,7 +550,7 @@ def test_the_engine_panel_shows_the_visible_and_required_sets_and_the_trace(admi
     assert rows["How many employees?"]["errors"] == ("Enter a number no greater than 50.",)
 
 
-def test_the_questionnaire_and_section_pages_cost_the_same_queries_whatever_their_size(admin_client):
+def test_the_questionnaire_and_section_pages_cost_the_same_queries_whatever_their_size(staff_client):
     """The inlines' question and rule counts come with their rows, not one query per row."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -574,7 +559,7 @@ def test_the_questionnaire_and_section_pages_cost_the_same_queries_whatever_thei
 
     def queries(url):
         with CaptureQueriesContext(connection) as captured:
-            assert admin_client.get(url).status_code == 200
+            assert staff_client.get(url).status_code == 200
         return len(captured)
 
     small, large = Draft(), Draft()
@@ -593,5 +578,5 @@ def test_the_questionnaire_and_section_pages_cost_the_same_queries_whatever_thei
         queries(change_url(draft.section))
     assert queries(change_url(small.questionnaire)) == queries(change_url(large.questionnaire))
     assert queries(change_url(small.section)) == queries(change_url(large.section))
-    page = admin_client.get(change_url(large.section)).content.decode()
+    page = staff_client.get(change_url(large.section)).content.decode()
     assert "edit (1 rule) ›" in page and "(0 rules)" in page

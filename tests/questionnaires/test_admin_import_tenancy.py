@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from accounts.models import UserRole
 from accounts.services import mfa_activate
+from questionnaires import selectors
 from questionnaires.interchange import questionnaire_export
 from questionnaires.models import Questionnaire
-from sessions_app import selectors as session_selectors
 from tests.accounts.factories import TOTP_SECRET, UserFactory
 from tests.accounts.helpers import login_with_mfa
-from tests.questionnaires.test_analysis import Draft
+from tests.questionnaires.builders import Draft
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_an_import_names_no_owner_and_publishes_nothing_for_an_organizations_adm
         imported = Questionnaire.objects.get()
         assert imported.organization == org_b and imported.published_at is None
     # Nothing reaches the clients of another organization.
-    assert session_selectors.questionnaires_for_client(user=client_a) == []
+    assert selectors.questionnaires_for_client(user=client_a) == []
 
 
 def test_an_organizations_admin_publishes_on_import_only_when_asked(

@@ -7,57 +7,10 @@ import pytest
 from questionnaires.analysis import ERROR, WARNING, document_analyse, questionnaire_analyse
 from questionnaires.demo import demo_questionnaire_document
 from questionnaires.interchange import questionnaire_import
-from tests.questionnaires.factories import (
-    QuestionFactory,
-    QuestionnaireFactory,
-    SectionFactory,
-    VisibilityRuleFactory,
-    choice_options,
-)
+from tests.questionnaires.builders import Draft
+from tests.questionnaires.factories import QuestionFactory, VisibilityRuleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class Draft:
-    """A small draft questionnaire to break on purpose: a yes/no question, a number, a text."""
-
-    def __init__(self):
-        self.questionnaire = QuestionnaireFactory(name="Purpose-built")
-        self.section = SectionFactory(questionnaire=self.questionnaire, order_index=1, name="Only section")
-        self.choice = QuestionFactory(
-            section=self.section,
-            order_index=1,
-            type="SINGLE_CHOICE",
-            text="Do you have a product?",
-            options=choice_options("Yes", "No"),
-        )
-        self.number = QuestionFactory(
-            section=self.section,
-            order_index=2,
-            type="NUMBER",
-            text="How many employees?",
-            validation_rules={"min": 1, "max": 50},
-        )
-        self.text = QuestionFactory(section=self.section, order_index=3, type="TEXT", text="Product name")
-        self.extra = QuestionFactory(
-            section=self.section, order_index=4, type="TEXTAREA", text="Tell us more"
-        )
-
-    @property
-    def yes(self):
-        return self.choice.options[0]["id"]
-
-    def rule(self, *, owner=None, targets, condition, action="SHOW", priority=0):
-        return VisibilityRuleFactory(
-            question=owner or self.choice,
-            action=action,
-            priority=priority,
-            condition=condition,
-            target_question_ids=[t.id for t in targets],
-        )
-
-    def analyse(self):
-        return questionnaire_analyse(self.questionnaire)
 
 
 def _only(analysis, code):

@@ -5,8 +5,6 @@ import pytest
 from questionnaires.rules import (
     ACTIONS,
     MAX_CONDITION_DEPTH,
-    OPERATORS,
-    QUESTION_TYPES,
     Decision,
     Engine,
     QuestionSpec,
@@ -15,6 +13,7 @@ from questionnaires.rules import (
     evaluate,
     evaluate_condition,
 )
+from questionnaires.types import OPERATORS, QUESTION_TYPES
 
 
 def q(qid, qtype="TEXT", **kwargs):
@@ -201,8 +200,8 @@ def test_operator_compares_an_answer_by_question_type(qtype, operator, value, ex
 def test_operator_table_covers_every_operator_and_type():
     covered_types = {qtype for qtype, _, _, _ in OPERATOR_CASES}
     covered_operators = {operator for _, operator, _, _ in OPERATOR_CASES}
-    assert covered_types == QUESTION_TYPES
-    assert covered_operators == OPERATORS
+    assert covered_types == set(QUESTION_TYPES)
+    assert covered_operators == set(OPERATORS)
 
 
 # The operators that mean something per type; every other pairing is always false.

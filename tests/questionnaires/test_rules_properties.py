@@ -7,12 +7,12 @@ from hypothesis import strategies as st
 
 from questionnaires.rules import (
     ACTIONS,
-    OPERATORS,
     Engine,
     QuestionSpec,
     RuleSpec,
     evaluate_condition,
 )
+from questionnaires.types import OPERATORS
 
 IDS = [f"q{n}" for n in range(6)]
 TYPES = [

@@ -8,12 +8,12 @@ from questionnaires.schemas import (
     DOCUMENT_MAPPINGS_SCHEMA,
     MATRIX_ROWS_SCHEMA,
     OPTIONS_SCHEMA,
-    QUESTION_TYPES,
     RESPONSE_VALUE_SCHEMAS,
     SUGGESTED_ANSWER_SCHEMA,
     VALIDATION_RULES_SCHEMA,
     schema_errors,
 )
+from questionnaires.types import QUESTION_TYPES
 
 OPT_1 = "6f1c7d4e-0a7b-4b8e-9c1d-2e3f4a5b6c7d"
 OPT_2 = "0b4a7c52-3e0f-4d61-8a29-5c7e9f1d2b3a"

@@ -8,26 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditLog
-from questionnaires import services
+from questionnaires import selectors, services
 from questionnaires.models import Question, Questionnaire, VisibilityRule
 from questionnaires.structure import structure_load
-from sessions_app import selectors as session_selectors
 from sessions_app import services as session_services
 from sessions_app.models import Session
 from tests.accounts.helpers import login_with_mfa
 from tests.questionnaires.factories import QuestionnaireFactory
-from tests.questionnaires.test_analysis import Draft
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def draft():
-    built = Draft()
-    built.rule(
-        targets=[built.text], condition={"field": str(built.choice.id), "operator": "eq", "value": built.yes}
-    )
-    return built
 
 
 def publish(questionnaire, actor=None):
@@ -39,10 +28,10 @@ def publish(questionnaire, actor=None):
 
 def test_a_questionnaire_is_a_draft_until_published(draft, admin_user, client_a):
     assert draft.questionnaire.published_at is None
-    assert draft.questionnaire not in session_selectors.questionnaires_for_client(user=client_a)
+    assert draft.questionnaire not in selectors.questionnaires_for_client(user=client_a)
     published = publish(draft.questionnaire, admin_user)
     assert published.published_at is not None
-    assert published in session_selectors.questionnaires_for_client(user=client_a)
+    assert published in selectors.questionnaires_for_client(user=client_a)
     entry = AuditLog.objects.get(event="questionnaire.publish", resource_id=published.pk)
     assert entry.actor == admin_user and entry.changes["after"]["version"] == 1
 
@@ -173,7 +162,7 @@ def test_a_session_keeps_its_version_across_a_new_publish(draft, admin_user, cli
     ]
     assert "Tell us more" in texts and "Tell us everything" not in texts
     # New sessions start on the new version.
-    assert session_selectors.questionnaires_for_client(user=client_a) == [new]
+    assert selectors.questionnaires_for_client(user=client_a) == [new]
     fresh = session_services.session_start(user=client_a, questionnaire=new)
     assert fresh.questionnaire_version == 2
 
@@ -311,5 +300,5 @@ def test_sessions_are_kept_when_a_published_version_is_closed_to_new_sessions(dr
     publish(draft.questionnaire, admin_user)
     session = session_services.session_start(user=client_a, questionnaire=draft.questionnaire)
     services.questionnaire_set_active(questionnaire=draft.questionnaire, active=False, actor=admin_user)
-    assert session_selectors.questionnaires_for_client(user=client_a) == []
+    assert selectors.questionnaires_for_client(user=client_a) == []
     assert Session.objects.get(pk=session.pk).status == "IN_PROGRESS"

@@ -5,9 +5,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from questionnaires.answers import DOCX, file_content_type, stored_file_name
 from sessions_app import services
 from sessions_app.models import Response
-from sessions_app.validation import DOCX, file_content_type, stored_file_name
 from tests.questionnaires.factories import QuestionFactory
 from tests.sessions_app.builders import branching_questionnaire
 
@@ -16,9 +16,8 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xf
 
 
 @pytest.fixture
-def upload(db, client, client_a, org_a, settings, tmp_path):
+def upload(db, client, client_a, org_a, media_root):
     """Post one file to a FILE_UPLOAD question as client A; return (response, stored answer value)."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
     flow = branching_questionnaire(organization=org_a)
     session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
     question = QuestionFactory(section=flow.first, order_index=9, type="FILE_UPLOAD", text="Your evidence")

@@ -1,9 +1,10 @@
 """Tell PostgreSQL which organization the current request or task acts for (row-level security).
 
 The policies (config/migrations/0001_row_level_security.py and 0002) read the `app.tenant` and
-`app.user_id` settings. They are set at the start of every request on the connection it uses, and on
-every connection a Celery worker opens, and reset when a pooled connection goes back to the pool, so a
-connection never carries one tenant's scope into another's work. When the database role is a superuser
+`app.user_id` settings. They are set at the start of every request on the connection it uses
+(accounts.middleware.TenantMiddleware, which knows who the request is for), and on every connection a
+Celery worker opens, and reset when a pooled connection goes back to the pool, so a connection never
+carries one tenant's scope into another's work. When the database role is a superuser
 or owner (tests, migrations), RLS does not restrict it and nothing is sent. docs/security.md says what
 each step before sign-in names, and which reads act for every organization.
 """
@@ -11,10 +12,8 @@ each step before sign-in names, and which reads act for every organization.
 from __future__ import annotations
 
 import contextlib
-import uuid
 
 import psycopg
-from django.conf import settings
 from django.db import connections
 from django.db.backends.signals import connection_created
 
@@ -93,68 +92,9 @@ def tenant_for(user) -> str:
     return str(user.organization_id) if user.organization_id else ""
 
 
-class TenantMiddleware:
-    """Scope each request's database work to the user's organization; goes after authentication."""
+class ScopeOnFirstQuery:
+    """A database execute wrapper that scopes its connection just before the first query it sees."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        # The user is loaded (lazily, by the next line) before their organization is known, and no
-        # user row is visible to an empty scope: name the user the session holds first, which makes
-        # their own row visible and nothing of any organization.
-        named = session_user_id(request)
-        if named:
-            tenant_set("", user_id=named)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            tenant, user_id = tenant_for(user), str(user.pk)
-        else:
-            # Halfway through log-in (the password was right, the second factor is to come), the
-            # pending user stays named: the second step reads and updates their row.
-            tenant, user_id = "", pending_login_user_id(request)
-        if not named or (tenant, user_id) != ("", named):
-            tenant_set(tenant, user_id=user_id)
-        if not settings.DATABASE_REPLICAS:
-            return self.get_response(request)
-        # Replicas enforce the same policies; they are scoped on their first query of the request
-        # only, so a request that never reads from a replica never connects to one.
-        with contextlib.ExitStack() as stack:
-            for alias in settings.DATABASE_REPLICAS:
-                stack.enter_context(
-                    connections[alias].execute_wrapper(_ScopeOnFirstQuery(alias, tenant, user_id))
-                )
-            return self.get_response(request)
-
-
-def session_user_id(request) -> str:
-    """Return the id of the signed-in user the request's session names, or ""; loads no user."""
-    from django.contrib.auth import SESSION_KEY  # not at import: settings import this module
-
-    session = getattr(request, "session", None)
-    if session is None:
-        return ""
-    return _uuid_text(session.get(SESSION_KEY))
-
-
-def pending_login_user_id(request) -> str:
-    """Return the id of the user whose log-in awaits its second factor in this session, or ""."""
-    if getattr(request, "session", None) is None:
-        return ""
-    from accounts.session_state import pending_login_get
-
-    return _uuid_text((pending_login_get(request) or {}).get("user"))
-
-
-def _uuid_text(value) -> str:
-    # Only a well-formed id reaches the setting, which the policies cast to uuid.
-    try:
-        return str(uuid.UUID(str(value))) if value else ""
-    except ValueError:
-        return ""
-
-
-class _ScopeOnFirstQuery:
     def __init__(self, alias: str, tenant: str, user_id: str):
         self.alias, self.tenant, self.user_id, self.done = alias, tenant, user_id, False
 

@@ -1,8 +1,9 @@
-"""Turn a client's raw answer into the response value shape of seed 000 §5.3 and check it.
+"""What an answer to each question type is: read it from a form, shape it as seed 000 §5.3, check it.
 
-Pure Python, no Django: the session services call this before saving a response, and the API and the
-HTML views reach it only through them. Whether a question is required is the rule engine's business
-(``questionnaires.rules``), not this module's.
+Pure Python, no Django: the session services call this before saving a response (the API and the
+HTML views reach it only through them), and the admin's engine panel and the rule analysis use it to
+know which answers a client could give. Whether a question is required is the rule engine's business
+(``questionnaires.rules``), not this module's. Uploaded files are judged by their content here too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from questionnaires.schemas import RESPONSE_VALUE_SCHEMAS, schema_errors
+from questionnaires.types import TYPES
 
 __all__ = [
     "DEFAULT_ALLOWED_TYPES",
@@ -32,6 +34,7 @@ __all__ = [
     "check_upload",
     "file_content_type",
     "parse_form",
+    "question_input",
     "sniff_mime_type",
     "stored_file_name",
     "validate_answer",
@@ -83,6 +86,17 @@ class QuestionInput:
         for name in ("validation_rules", "metadata"):
             if not isinstance(getattr(self, name), Mapping):
                 object.__setattr__(self, name, _EMPTY)
+
+
+def question_input(question: Any) -> QuestionInput:
+    """Return the plain form of a question (a model row or a structure's ``QuestionData``)."""
+    return QuestionInput(
+        id=question.id,
+        type=question.type,
+        options=tuple(question.options or ()),
+        validation_rules=question.validation_rules or {},
+        metadata=question.metadata or {},
+    )
 
 
 @dataclass(frozen=True)
@@ -153,28 +167,29 @@ def parse_form(question: QuestionInput, data: Mapping[str, Any], *, prefix: str)
     is kept as the raw string so that ``validate_value`` reports it. FILE_UPLOAD always gives ``None``:
     a file answer is built from the stored upload (see ``check_upload``), never from form text.
     """
-    kind = question.type
-    if kind in ("TEXT", "TEXTAREA", "EMAIL", "URL"):
+    spec = TYPES.get(question.type)
+    shape = spec.shape.name if spec is not None else None
+    if shape == "text":
         text = _last(data, prefix)
         return {"text": text} if text.strip() else None
-    if kind == "NUMBER":
+    if shape == "number":
         raw = _last(data, prefix).strip()
         return {"number": _form_number(raw)} if raw else None
-    if kind == "SCALE":
+    if shape == "rating":
         raw = _last(data, prefix).strip()
         if not raw:
             return None
         return {"rating": int(raw) if len(raw) <= 18 and _FORM_INTEGER.fullmatch(raw) else raw}
-    if kind == "DATE":
+    if shape == "date":
         raw = _last(data, prefix).strip()
         return {"date": raw} if raw else None
-    if kind == "SINGLE_CHOICE":
+    if shape == "option":
         raw = _last(data, prefix).strip()
         return {"selectedOptionId": raw} if raw else None
-    if kind == "MULTIPLE_CHOICE":
+    if shape == "options":
         ids = [v.strip() for v in _values(data, prefix) if v.strip()]
         return {"selectedOptionIds": ids} if ids else None
-    if kind == "MATRIX":
+    if shape == "matrix":
         rows = {}
         for row_id in _row_ids(question):
             raw = _last(data, f"{prefix}.{row_id}").strip()
@@ -563,19 +578,17 @@ def _type_message(question: QuestionInput) -> str:
 
 
 _Checker = Callable[[QuestionInput, Mapping[str, Any], _Problems], "dict | None"]
-_CHECKERS: dict[str, _Checker] = {
-    "TEXT": _check_text,
-    "TEXTAREA": _check_text,
-    "EMAIL": _check_text,
-    "URL": _check_text,
-    "NUMBER": _check_number,
-    "DATE": _check_date,
-    "SINGLE_CHOICE": _check_single_choice,
-    "MULTIPLE_CHOICE": _check_multiple_choice,
-    "SCALE": _check_scale,
-    "FILE_UPLOAD": _check_file,
-    "MATRIX": _check_matrix,
+_CHECKS_BY_SHAPE: dict[str, _Checker] = {
+    "text": _check_text,
+    "number": _check_number,
+    "rating": _check_scale,
+    "date": _check_date,
+    "option": _check_single_choice,
+    "options": _check_multiple_choice,
+    "file": _check_file,
+    "matrix": _check_matrix,
 }
+_CHECKERS: dict[str, _Checker] = {name: _CHECKS_BY_SHAPE[spec.shape.name] for name, spec in TYPES.items()}
 
 
 def validate_value(question: QuestionInput, value: Any) -> ValidationResult:

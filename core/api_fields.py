@@ -3,7 +3,7 @@
 DRF's CharField turns a number into text (`"industry": 0` becomes "0") and its UUIDField reads an
 integer as a UUID (`0` becomes 00000000-…); a client that sent the wrong type learns nothing and
 stores what it never meant. These refuse any value that is not a JSON string, so the view answers
-400 `invalid_request` naming the field (config/api_errors.py). Use them for every string field of a
+400 `invalid_request` naming the field (core/api_errors.py). Use them for every string field of a
 request body; response serializers keep DRF's own.
 """
 

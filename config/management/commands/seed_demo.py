@@ -1,4 +1,8 @@
-"""Create the demo organization, its accounts and demo content; safe to run again."""
+"""`manage.py seed_demo`: create the demo organization, its accounts and demo content; safe to run again.
+
+Here in config, above the apps, because it sequences more than one app's own demo step: the
+accounts (accounts/demo.py), then the questionnaire (questionnaires/demo.py).
+"""
 
 from django.core.management.base import BaseCommand
 
