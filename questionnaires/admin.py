@@ -3,13 +3,12 @@
 A questionnaire's page shows its sections (sortable), an outline of every question with its rules in
 words, and the analysis of the rule graph. A published version is read-only: "New version" copies it
 into a draft. Publishing, the engine panel, import, export, clones and history are views of their own
-here; every write goes through questionnaires.services. Previews are sessions: sessions_app's admin
+(questionnaires/admin_views.py); every write goes through questionnaires.services. Previews are sessions: sessions_app's admin
 adds their views to the questionnaire's page. See docs/authoring.md.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 
@@ -17,31 +16,24 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import slugify
 
-from core.admin import TenantAdmin, TenantInline, acts_for_every_organization
-from questionnaires import selectors, services, signals
+from core.admin import TenantAdmin, TenantInline
+from questionnaires import selectors, signals
+from questionnaires.admin_views import QuestionnaireViews
 from questionnaires.analysis import describe_rule, questionnaire_analyse
-from questionnaires.answers import parse_form, question_input, validate_value
 from questionnaires.forms import (
     AuthoringContext,
-    CloneForm,
-    ImportForm,
     QuestionForm,
     QuestionInlineForm,
     QuestionnaireForm,
     SectionInlineForm,
     VisibilityRuleForm,
 )
-from questionnaires.interchange import InterchangeError, questionnaire_export
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.structure import structure_load
 
@@ -185,7 +177,7 @@ class SectionInline(TenantInline, ReadOnlyWhenPublished, admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(_AuthoringAdmin):
+class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
     organization_path = "organization"
     form = QuestionnaireForm
     change_form_template = "admin/questionnaires/questionnaire/change_form.html"
@@ -351,292 +343,6 @@ class QuestionnaireAdmin(_AuthoringAdmin):
             "can_reorder": questionnaire.published_at is None
             and super().has_change_permission(request, questionnaire),
         }
-
-    def publish_view(self, request, object_id):
-        questionnaire = self._get(request, object_id)
-        self._require_authoring(request, questionnaire)
-        if questionnaire.published_at is not None:
-            self.message_user(request, "This version is already published.", messages.WARNING)
-            return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
-        status = 200
-        if request.method == "POST":
-            try:
-                services.questionnaire_publish(questionnaire=questionnaire, actor=request.user)
-            except services.PublishRefused:
-                status = 409
-            except services.AuthoringError as refused:
-                self.message_user(request, " ".join(refused.messages), messages.ERROR)
-                status = 409
-            else:
-                self.message_user(
-                    request,
-                    f'"{questionnaire.name}" v{questionnaire.version} is published: '
-                    "new sessions start on it.",
-                    messages.SUCCESS,
-                )
-                return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
-        diff = services.questionnaire_diff(questionnaire=questionnaire)
-        context = self._context(
-            request,
-            questionnaire,
-            title=f"Publish {questionnaire}",
-            analysis=questionnaire_analyse(questionnaire),
-            diff=diff,
-            affected=selectors.sessions_in_progress_on_other_versions(questionnaire=questionnaire),
-            replaced_default=(
-                selectors.questionnaire_default_for(
-                    industry=questionnaire.industry,
-                    organization_id=questionnaire.organization_id,
-                    exclude=questionnaire,
-                )
-                if questionnaire.is_default
-                else None
-            ),
-        )
-        return TemplateResponse(
-            request, "admin/questionnaires/questionnaire/publish.html", context, status=status
-        )
-
-    def _post_only(self, request):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return None
-
-    def new_version_view(self, request, object_id):
-        if (refused := self._post_only(request)) is not None:
-            return refused
-        questionnaire = self._get(request, object_id)
-        self._require_authoring(request, questionnaire)
-        try:
-            draft = services.questionnaire_new_version(questionnaire=questionnaire, actor=request.user)
-        except services.DraftExists as exists:
-            self.message_user(request, str(exists), messages.WARNING)
-            return redirect("admin:questionnaires_questionnaire_change", exists.draft.pk)
-        self.message_user(
-            request,
-            f"Version {draft.version} is a draft copy of version {questionnaire.version}: "
-            "edit it, then publish it.",
-        )
-        return redirect("admin:questionnaires_questionnaire_change", draft.pk)
-
-    def clone_view(self, request, object_id):
-        questionnaire = self._get(request, object_id)
-        self._require_authoring(request)
-        form = CloneForm(request.POST or None, initial={"name": f"{questionnaire.name} (copy)"})
-        if request.method == "POST" and form.is_valid():
-            clone = services.questionnaire_clone(
-                questionnaire=questionnaire,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                # An organization's admin copies into their own organization, whoever owns the source.
-                organization_id=(
-                    services.SAME_OWNER
-                    if acts_for_every_organization(request.user)
-                    else request.user.organization_id
-                ),
-            )
-            self.message_user(
-                request, f'"{clone.name}" is a new questionnaire, a draft copy of {questionnaire}.'
-            )
-            return redirect("admin:questionnaires_questionnaire_change", clone.pk)
-        context = self._context(request, questionnaire, title=f"Clone {questionnaire}", form=form)
-        return TemplateResponse(request, "admin/questionnaires/questionnaire/clone.html", context)
-
-    def export_view(self, request, object_id):
-        questionnaire = self._get(request, object_id)
-        document = questionnaire_export(questionnaire)
-        response = HttpResponse(
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n", content_type="application/json"
-        )
-        name = f"{slugify(questionnaire.name) or 'questionnaire'}-v{questionnaire.version}.json"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-
-    def import_view(self, request):
-        self._require_authoring(request)
-        superuser = acts_for_every_organization(request.user)
-        form = ImportForm(request.POST or None, request.FILES or None, choose_owner=superuser)
-        problems = []
-        status = 200
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                imported = services.questionnaire_import_upload(
-                    content=upload.read(),
-                    file_name=upload.name,
-                    actor=request.user,
-                    # The owner is the admin's organization; only a superuser chooses (or the catalogue).
-                    organization=(
-                        form.cleaned_data["organization"] if superuser else request.user.organization
-                    ),
-                    publish=form.cleaned_data["publish"],
-                )
-            except InterchangeError as invalid:
-                problems = invalid.problems
-                status = 422
-            except services.AuthoringError as refused:
-                problems = refused.messages
-                status = 422
-            else:
-                self.message_user(
-                    request, f'Imported "{imported.name}" v{imported.version}.', messages.SUCCESS
-                )
-                return redirect("admin:questionnaires_questionnaire_change", imported.pk)
-        elif request.method == "POST":
-            status = 422
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Import a questionnaire",
-            "form": form,
-            "problems": problems,
-        }
-        return TemplateResponse(
-            request, "admin/questionnaires/questionnaire/import.html", context, status=status
-        )
-
-    def engine_view(self, request, object_id):
-        """What does the engine decide: pick answers, see the visible and required sets and the trace."""
-        questionnaire = self._get(request, object_id)
-        structure = structure_load(questionnaire.pk)
-        engine = structure.engine()
-        data = request.GET
-        answers, rows = {}, []
-        for question in structure.questions:
-            prefix = f"q-{question.id}"
-            value, errors = None, ()
-            if question.type == "FILE_UPLOAD":
-                if data.get(prefix):
-                    value = {
-                        "fileUrl": "/engine-panel",
-                        "fileName": "file",
-                        "fileSize": 1,
-                        "mimeType": "application/pdf",
-                    }
-            else:
-                parsed = parse_form(question_input(question), data, prefix=prefix)
-                if parsed is not None:
-                    result = validate_value(question_input(question), parsed)
-                    value, errors = (result.value, ()) if result.is_valid else (None, result.errors)
-            if value is not None:
-                answers[question.id] = value
-            rows.append({"question": question, "field": prefix, "value": value or {}, "errors": errors})
-        industry = (data.get("industry") or "").strip()[:100] or None
-        evaluation = engine.evaluate(answers, industry=industry)
-        rules = {rule.id: rule for rule in structure.rules}
-
-        def rule_words(rule_id):
-            return describe_rule(rules[rule_id], structure) if rule_id in rules else None
-
-        for row in rows:
-            decision = evaluation.trace[row["question"].id]
-            row.update(
-                visible=decision.visible,
-                required=decision.required,
-                dormant=row["question"].id in evaluation.dormant,
-                reason=decision.reason,
-                visibility_rule=rule_words(decision.visibility_rule_id),
-                requirement_rule=rule_words(decision.requirement_rule_id),
-                selected=set((row["value"] or {}).get("selectedOptionIds") or []),
-                matrix=[
-                    {
-                        "id": r.get("id"),
-                        "label": r.get("label", r.get("id")),
-                        "chosen": (row["value"].get("rows") or {}).get(r.get("id")),
-                    }
-                    for r in (row["question"].metadata or {}).get("rows", [])
-                    if isinstance(r, dict)
-                ],
-            )
-        by_id = {q.id: q for q in structure.questions}
-        context = self._context(
-            request,
-            questionnaire,
-            title=f"What does the engine decide? {questionnaire}",
-            rows=rows,
-            industry=industry or "",
-            visible=[by_id[i] for i in structure_order(structure, evaluation.visible)],
-            required=[by_id[i] for i in structure_order(structure, evaluation.required)],
-            hidden_count=len(evaluation.hidden),
-        )
-        return TemplateResponse(request, "admin/questionnaires/questionnaire/engine.html", context)
-
-    def history_view_full(self, request, object_id):
-        """Every field-level change of the questionnaire, its sections, questions and rules."""
-        questionnaire = self._get(request, object_id)
-        entries = selectors.questionnaire_history(questionnaire=questionnaire)
-        page = Paginator(entries, 50).get_page(request.GET.get("p"))
-        context = self._context(request, questionnaire, title=f"History of {questionnaire}", page=page)
-        return TemplateResponse(request, "admin/questionnaires/history.html", context)
-
-    def reorder_view(self, request, object_id):
-        """Save a new order of sections or questions (the outline's drag and drop), as JSON."""
-        if (refused := self._post_only(request)) is not None:
-            return refused
-        questionnaire = self._get(request, object_id)
-        # A published version is refused by the service (409), another owner's here.
-        if not (super().has_change_permission(request) and self.tenant_may_write(request, questionnaire)):
-            raise PermissionDenied
-        try:
-            payload = json.loads(request.body or b"{}")
-        except ValueError:
-            return JsonResponse({"ok": False, "error": "The order is not valid JSON."}, status=400)
-        if not isinstance(payload, dict):
-            return JsonResponse({"ok": False, "error": "The order must be a JSON object."}, status=400)
-        try:
-            if isinstance(payload.get("sections"), list):
-                services.sections_reorder(
-                    questionnaire=questionnaire,
-                    section_ids=[str(s) for s in payload["sections"]],
-                    actor=request.user,
-                )
-            if isinstance(payload.get("questions"), dict):
-                order = {
-                    str(section): [str(q) for q in items]
-                    for section, items in payload["questions"].items()
-                    if isinstance(items, list)
-                }
-                services.questions_reorder(questionnaire=questionnaire, order=order, actor=request.user)
-        except services.AuthoringError as refused:
-            return JsonResponse({"ok": False, "error": " ".join(refused.messages)}, status=409)
-        except (ValueError, TypeError):
-            return JsonResponse(
-                {"ok": False, "error": "The order names unknown sections or questions."}, status=400
-            )
-        return JsonResponse({"ok": True})
-
-    def make_default_view(self, request, object_id):
-        if (refused := self._post_only(request)) is not None:
-            return refused
-        questionnaire = self._get(request, object_id)
-        self._require_authoring(request, questionnaire)
-        try:
-            services.questionnaire_make_default(questionnaire=questionnaire, actor=request.user)
-        except services.AuthoringError as refused:
-            self.message_user(request, " ".join(refused.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request, f"{questionnaire} is now the default for its industry.", messages.SUCCESS
-            )
-        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
-
-    def availability_view(self, request, object_id):
-        if (refused := self._post_only(request)) is not None:
-            return refused
-        questionnaire = self._get(request, object_id)
-        self._require_authoring(request, questionnaire)
-        active = request.POST.get("active") == "1"
-        services.questionnaire_set_active(questionnaire=questionnaire, active=active, actor=request.user)
-        self.message_user(
-            request,
-            f"{questionnaire} is {'open to' if active else 'closed to'} new sessions.",
-            messages.SUCCESS,
-        )
-        return redirect("admin:questionnaires_questionnaire_change", questionnaire.pk)
-
-
-def structure_order(structure, ids) -> list[str]:
-    return [q.id for q in structure.questions if q.id in ids]
 
 
 # --- Sections ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Admin forms for authoring: an options editor, a condition builder, question pickers, uploads.
 
-Every JSONB value is checked with the interchange format's checks (questionnaires.services
+Every JSONB value is checked with the interchange format's checks (questionnaires.checks
 ``question_problems`` and ``visibility_rule_problems``), and each message is pinned to its field.
 The builder and the editor are enhanced by static/questionnaires/authoring.js; without JavaScript
 the condition stays editable as JSON and the options as plain rows.
@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from accounts.models import Organization
-from questionnaires import selectors, services
+from questionnaires import checks, selectors
 from questionnaires.interchange import questionnaire_export
 from questionnaires.models import Question, Questionnaire, RuleAction, Section, VisibilityRule
 from questionnaires.structure import QUESTION_FIELDS, QuestionnaireStructure, structure_load
@@ -335,7 +335,7 @@ class QuestionForm(forms.ModelForm):
                 data[name] = getattr(self.instance, name)
         if any(name in self.errors for name in data):
             return cleaned
-        problems = services.question_problems(
+        problems = checks.question_problems(
             data=data,
             questionnaire=questionnaire if self.instance.pk else None,
             question_id=str(self.instance.pk) if self.instance.pk else None,
@@ -442,7 +442,7 @@ class VisibilityRuleForm(forms.ModelForm):
             return cleaned
         data = {key: cleaned.get(key) for key in ("condition", "action", "target_question_ids", "priority")}
         data["is_active"] = cleaned.get("is_active", True)
-        problems = services.visibility_rule_problems(
+        problems = checks.visibility_rule_problems(
             questionnaire=self.authoring.questionnaire,
             question_id=str(self.owner.pk),
             data=data,

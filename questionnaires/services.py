@@ -1,19 +1,17 @@
 """Every authoring write: publish, new versions, clones, imports, ordering and defaults.
 
 The admin (questionnaires/admin.py) calls these; each runs in one transaction with its audit row.
-Field edits made through the admin's forms are recorded field by field by django-auditlog; the checks
-those forms run (``question_problems``, ``visibility_rule_problems``) live here too, so that code
-authoring questions programmatically gets the same messages. See docs/authoring.md.
+Field edits made through the admin's forms are recorded field by field by django-auditlog. The checks
+those forms run are in questionnaires/checks.py and ``question_create``/``visibility_rule_create`` run
+them too; what changed between versions is questionnaires/versions.py. See docs/authoring.md.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import re
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,27 +21,17 @@ from django.utils import timezone
 from audit.services import audit_record
 from questionnaires import selectors
 from questionnaires.analysis import Analysis, questionnaire_analyse
+from questionnaires.checks import option_ids_fill, question_problems, visibility_rule_problems
 from questionnaires.interchange import (
-    FORMAT,
     InterchangeError,
-    answers_validate,
-    questionnaire_export,
     questionnaire_import,
-    questionnaire_validate,
-    structure_from_document,
 )
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.rules import condition_fields
 from questionnaires.structure import (
-    QUESTION_FIELDS,
-    QuestionnaireStructure,
     structure_invalidate,
-    structure_load,
 )
-
-# The key, in a section's or question's metadata, that ties its copies in later versions to it; the
-# diff between two versions matches sections and questions by it.
-LINEAGE_KEY = "lineageKey"
+from questionnaires.versions import LINEAGE_KEY, condition_remapped, lineage_key, questionnaire_diff
 
 
 class AuthoringError(Exception):
@@ -93,25 +81,7 @@ def questionnaire_ensure_draft(*, questionnaire: Questionnaire) -> Questionnaire
     return questionnaire
 
 
-def _lineage_key(metadata: Any, fallback: Any) -> str:
-    if isinstance(metadata, Mapping) and isinstance(metadata.get(LINEAGE_KEY), str):
-        return metadata[LINEAGE_KEY]
-    return str(fallback)
-
-
 # --- Copies -----------------------------------------------------------------------------------------
-
-
-def _remapped(condition: Any, ids: Mapping[str, str], depth: int = 0) -> Any:
-    """Return a copy of a condition whose question references point at the copied questions."""
-    if not isinstance(condition, dict) or depth > 64:
-        return copy.deepcopy(condition)
-    node = dict(condition)
-    if isinstance(node.get("field"), str):
-        node["field"] = ids.get(node["field"], node["field"])
-    if isinstance(node.get("nested"), list):
-        node["nested"] = [_remapped(child, ids, depth + 1) for child in node["nested"]]
-    return node
 
 
 def _copy_contents(*, source: Questionnaire, target: Questionnaire, keep_lineage: bool) -> dict[str, int]:
@@ -127,7 +97,7 @@ def _copy_contents(*, source: Questionnaire, target: Questionnaire, keep_lineage
     def metadata(row) -> dict:
         data = dict(row.metadata or {})
         if keep_lineage:
-            data[LINEAGE_KEY] = _lineage_key(row.metadata, row.pk)
+            data[LINEAGE_KEY] = lineage_key(row.metadata, row.pk)
         else:
             data.pop(LINEAGE_KEY, None)
         return data
@@ -174,7 +144,7 @@ def _copy_contents(*, source: Questionnaire, target: Questionnaire, keep_lineage
         rules.append(
             VisibilityRule(
                 question_id=question_ids[str(rule.question_id)],
-                condition=_remapped(rule.condition, question_ids),
+                condition=condition_remapped(rule.condition, question_ids),
                 action=rule.action,
                 # A target outside the questionnaire stays as it was, for the analysis to report.
                 target_question_ids=[
@@ -380,215 +350,6 @@ def questionnaire_set_active(*, questionnaire: Questionnaire, active: bool, acto
     return questionnaire
 
 
-# --- What changed between versions -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    before: Any
-    after: Any
-
-
-@dataclass(frozen=True)
-class QuestionChange:
-    kind: str  # "added", "removed" or "changed"
-    question_id: str  # in the newer version, or in the older one when removed
-    text: str
-    section: str
-    fields: tuple[FieldChange, ...] = ()
-    options_added: tuple[str, ...] = ()
-    options_removed: tuple[str, ...] = ()
-    options_changed: tuple[tuple[str, str], ...] = ()  # (label before, label after)
-    rules_added: int = 0
-    rules_removed: int = 0
-
-
-@dataclass(frozen=True)
-class QuestionnaireDiff:
-    previous: Questionnaire | None
-    added: tuple[QuestionChange, ...] = ()
-    removed: tuple[QuestionChange, ...] = ()
-    changed: tuple[QuestionChange, ...] = ()
-    sections_added: tuple[str, ...] = ()
-    sections_removed: tuple[str, ...] = ()
-    sections_renamed: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.added
-            or self.removed
-            or self.changed
-            or self.sections_added
-            or self.sections_removed
-            or self.sections_renamed
-        )
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "previous": str(self.previous.pk) if self.previous else None,
-            "questions_added": len(self.added),
-            "questions_removed": len(self.removed),
-            "questions_changed": len(self.changed),
-            "options_added": sum(len(c.options_added) for c in self.changed),
-            "options_removed": sum(len(c.options_removed) for c in self.changed),
-            "options_changed": sum(len(c.options_changed) for c in self.changed),
-        }
-
-
-_COMPARED_FIELDS = (
-    "text",
-    "type",
-    "help_text",
-    "explanation",
-    "placeholder",
-    "is_required",
-    "order_index",
-    "validation_rules",
-    "default_value",
-    "suggested_answer",
-    "industry_tags",
-    "document_mappings",
-)
-
-
-def _rule_signatures(structure: QuestionnaireStructure, keys: Mapping[str, str]) -> dict[str, set[str]]:
-    """Return, per owning question key, its rules with question ids replaced by lineage keys."""
-    signatures: dict[str, set[str]] = {}
-    for rule in structure.rules:
-        signature = json.dumps(
-            {
-                "action": rule.action,
-                "priority": rule.priority,
-                "is_active": rule.is_active,
-                "condition": _remapped(rule.condition, keys),
-                "targets": sorted(keys.get(t, t) for t in rule.target_question_ids),
-            },
-            sort_keys=True,
-            default=str,
-        )
-        signatures.setdefault(keys.get(rule.question_id, rule.question_id), set()).add(signature)
-    return signatures
-
-
-def _option_labels(options: Any) -> dict[str, dict]:
-    return {o["id"]: o for o in options or () if isinstance(o, dict) and isinstance(o.get("id"), str)}
-
-
-def questionnaire_diff(
-    *, questionnaire: Questionnaire, previous: Questionnaire | None = None
-) -> QuestionnaireDiff:
-    """Return what changed since the previous published version of the lineage (questions, options).
-
-    Sections and questions are matched through the lineage key their copies carry; options by id.
-    Without a previous version everything counts as added.
-    """
-    if previous is None:
-        previous = selectors.questionnaire_previous_version(questionnaire=questionnaire)
-    new = structure_load(questionnaire.pk)
-    old = structure_load(previous.pk) if previous is not None else None
-
-    def keyed(structure: QuestionnaireStructure | None):
-        if structure is None:
-            return {}, {}, {}
-        section_keys = {s.id: _lineage_key(s.metadata, s.id) for s in structure.sections}
-        sections = {section_keys[s.id]: s for s in structure.sections}
-        keys = {q.id: _lineage_key(q.metadata, q.id) for q in structure.questions}
-        questions = {keys[q.id]: q for q in structure.questions}
-        return sections, questions, keys
-
-    new_sections, new_questions, new_keys = keyed(new)
-    old_sections, old_questions, old_keys = keyed(old)
-    new_rules = _rule_signatures(new, new_keys)
-    old_rules = _rule_signatures(old, old_keys) if old is not None else {}
-    section_name = {s.id: s.name for s in new.sections}
-    old_section_name = {s.id: s.name for s in old.sections} if old is not None else {}
-
-    added, removed, changed = [], [], []
-    for key, question in new_questions.items():
-        if key not in old_questions:
-            added.append(
-                QuestionChange(
-                    "added",
-                    question.id,
-                    question.text,
-                    section_name.get(question.section_id, ""),
-                    rules_added=len(new_rules.get(key, ())),
-                )
-            )
-            continue
-        before = old_questions[key]
-        fields = [
-            FieldChange(name, getattr(before, name), getattr(question, name))
-            for name in _COMPARED_FIELDS
-            if getattr(before, name) != getattr(question, name)
-        ]
-        extra_before = {k: v for k, v in (before.metadata or {}).items() if k != LINEAGE_KEY}
-        extra_after = {k: v for k, v in (question.metadata or {}).items() if k != LINEAGE_KEY}
-        if extra_before != extra_after:
-            fields.append(FieldChange("metadata", extra_before, extra_after))
-        if old_section_name.get(before.section_id) != section_name.get(question.section_id):
-            fields.append(
-                FieldChange(
-                    "section", old_section_name.get(before.section_id), section_name.get(question.section_id)
-                )
-            )
-        old_options, new_options = _option_labels(before.options), _option_labels(question.options)
-        options_added = tuple(new_options[i].get("label", i) for i in new_options if i not in old_options)
-        options_removed = tuple(old_options[i].get("label", i) for i in old_options if i not in new_options)
-        options_changed = tuple(
-            (old_options[i].get("label", i), new_options[i].get("label", i))
-            for i in new_options
-            if i in old_options and old_options[i] != new_options[i]
-        )
-        before_rules, after_rules = old_rules.get(key, set()), new_rules.get(key, set())
-        if before.options != question.options and not (options_added or options_removed or options_changed):
-            fields.append(FieldChange("options (order)", None, None))
-        if fields or options_added or options_removed or options_changed or before_rules != after_rules:
-            changed.append(
-                QuestionChange(
-                    "changed",
-                    question.id,
-                    question.text,
-                    section_name.get(question.section_id, ""),
-                    fields=tuple(fields),
-                    options_added=options_added,
-                    options_removed=options_removed,
-                    options_changed=options_changed,
-                    rules_added=len(after_rules - before_rules),
-                    rules_removed=len(before_rules - after_rules),
-                )
-            )
-    for key, question in old_questions.items():
-        if key not in new_questions:
-            removed.append(
-                QuestionChange(
-                    "removed",
-                    question.id,
-                    question.text,
-                    old_section_name.get(question.section_id, ""),
-                    rules_removed=len(old_rules.get(key, ())),
-                )
-            )
-    renamed = tuple(
-        (old_sections[key].name, section.name)
-        for key, section in new_sections.items()
-        if key in old_sections and old_sections[key].name != section.name
-    )
-    return QuestionnaireDiff(
-        previous=previous,
-        added=tuple(added),
-        removed=tuple(removed),
-        changed=tuple(changed),
-        sections_added=tuple(
-            s.name for k, s in new_sections.items() if old is not None and k not in old_sections
-        ),
-        sections_removed=tuple(s.name for k, s in old_sections.items() if k not in new_sections),
-        sections_renamed=renamed,
-    )
-
-
 # --- Ordering --------------------------------------------------------------------------------------
 
 
@@ -651,170 +412,6 @@ def questions_reorder(*, questionnaire: Questionnaire, order: Mapping[str, Itera
         resource=questionnaire,
         after={"order": {str(k): [str(q) for q in v] for k, v in order.items()}},
     )
-
-
-# --- Checks the admin's forms share ------------------------------------------------------------------
-
-_PATH = re.compile(
-    r"^sections\[0\]\.questions\[0\]\.(?P<field>[A-Za-z_]+)(?P<rest>\S*): (?P<detail>.*)$", re.DOTALL
-)
-_RULE_KEYS = ("condition", "action", "target_question_ids", "priority", "is_active")
-
-
-def option_ids_fill(options: Any) -> Any:
-    """Give every option without an id a new one (uuid4); other options are returned unchanged."""
-    if not isinstance(options, list):
-        return options
-    filled = []
-    for option in options:
-        if isinstance(option, dict) and not (isinstance(option.get("id"), str) and option["id"].strip()):
-            option = {"id": str(uuid.uuid4()), **{k: v for k, v in option.items() if k != "id"}}
-        filled.append(option)
-    return filled
-
-
-def _readable(rest: str, detail: str) -> str:
-    """Turn the rest of a JSON path and its message into words pinned to a form field."""
-    rest = re.sub(r"^\[(\d+)\]", lambda m: f"item {int(m[1]) + 1}", rest.lstrip("."))
-    rest = re.sub(r"nested\[(\d+)\]", lambda m: f"part {int(m[1]) + 1}", rest)
-    return f"{rest}: {detail}" if rest else detail
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def question_problems(
-    *, data: Mapping[str, Any], questionnaire: Questionnaire | None = None, question_id: str | None = None
-) -> dict[str, list[str]]:
-    """Check one question's fields as an import would, and against the rules that read it.
-
-    Return messages keyed by field name ("__all__" for the rest); an empty dict means no problem.
-    The checks are the interchange format's (JSON Schemas of seed 000 §5, option ids, min ≤ max,
-    regular expressions, default answers) plus: a suggested answer given in an answer's shape must be
-    a valid answer, and an option that a rule compares with may not be removed.
-    """
-    question_id = str(question_id or uuid.uuid4())
-    entry: dict[str, Any] = {"id": question_id}
-    for key in QUESTION_FIELDS:
-        if key in data:
-            entry[key] = _jsonable(data[key])
-    entry.setdefault("order_index", 0)
-    if entry.get("metadata") is None:
-        entry["metadata"] = {}
-    document = {
-        "format": FORMAT,
-        "id": str(uuid.uuid4()),
-        "name": "check",
-        "sections": [{"id": str(uuid.uuid4()), "name": "check", "order_index": 0, "questions": [entry]}],
-    }
-    problems: dict[str, list[str]] = {}
-    for problem in questionnaire_validate(document, check_database=False):
-        match = _PATH.match(problem)
-        if match is None:
-            continue
-        name = match["field"] if match["field"] in QUESTION_FIELDS else "__all__"
-        problems.setdefault(name, []).append(_readable(match["rest"], match["detail"]))
-
-    suggested = entry.get("suggested_answer")
-    if not problems and isinstance(suggested, dict) and isinstance(suggested.get("value"), dict):
-        try:
-            structure = structure_from_document(document)
-        except (KeyError, TypeError, ValueError):
-            structure = None
-        if structure is not None:
-            _, found = answers_validate(structure, {question_id: suggested["value"]})
-            for problem in found:
-                problems.setdefault("suggested_answer", []).append(
-                    "value" + problem.split(question_id, 1)[-1].lstrip("'\"]")
-                )
-
-    if questionnaire is not None and "options" in data:
-        problems_on_options = _options_in_use(
-            questionnaire=questionnaire, question_id=question_id, options=entry.get("options")
-        )
-        if problems_on_options:
-            problems.setdefault("options", []).extend(problems_on_options)
-    return problems
-
-
-def _options_in_use(*, questionnaire: Questionnaire, question_id: str, options: Any) -> list[str]:
-    """Name the options a rule compares with that this edit would remove."""
-    from questionnaires.analysis import describe_rule
-
-    try:
-        structure = structure_load(questionnaire.pk)
-        before = structure.question(question_id)
-    except (Questionnaire.DoesNotExist, KeyError):
-        return []
-    kept = {o.get("id") for o in options or () if isinstance(o, dict)}
-    labels = {o.get("id"): o.get("label") for o in before.options or () if isinstance(o, dict)}
-    messages = []
-    for rule in structure.rules:
-        stack = [rule.condition]
-        used = set()
-        while stack:
-            node = stack.pop()
-            if not isinstance(node, dict):
-                continue
-            if node.get("field") == question_id:
-                values = node.get("value")
-                for value in values if isinstance(values, list) else [values]:
-                    if isinstance(value, str) and value in labels and value not in kept:
-                        used.add(value)
-            if isinstance(node.get("nested"), list):
-                stack.extend(node["nested"])
-        for option_id in sorted(used):
-            messages.append(
-                f'Option "{labels[option_id]}" is used by the rule {describe_rule(rule, structure)}; '
-                "change that rule before removing the option."
-            )
-    return messages
-
-
-def visibility_rule_problems(
-    *,
-    questionnaire: Questionnaire,
-    question_id: str,
-    data: Mapping[str, Any],
-    rule_id: str | None = None,
-    document: dict | None = None,
-) -> dict[str, list[str]]:
-    """Check one rule against its questionnaire as an import would (references, operators, options).
-
-    ``document`` is the questionnaire's export, when the caller already has it. Messages are keyed
-    by field name ("__all__" for the rest). Cycles are left to the analysis shown on the page.
-    """
-    document = copy.deepcopy(document if document is not None else questionnaire_export(questionnaire))
-    rule_id = str(rule_id or uuid.uuid4())
-    entry: dict[str, Any] = {"id": rule_id, "priority": 0, "is_active": True}
-    for key in _RULE_KEYS:
-        if key in data and data[key] is not None:
-            entry[key] = _jsonable(data[key])
-    path = None
-    for s, section in enumerate(document["sections"]):
-        for q, question in enumerate(section["questions"]):
-            if question["id"] == str(question_id):
-                rules = [r for r in question["visibility_rules"] if r["id"] != rule_id]
-                rules.append(entry)
-                question["visibility_rules"] = rules
-                path = f"sections[{s}].questions[{q}].visibility_rules[{len(rules) - 1}]"
-    if path is None:
-        return {}
-    problems: dict[str, list[str]] = {}
-    for problem in questionnaire_validate(document, check_database=False):
-        if not problem.startswith(path + ".") and not problem.startswith(path + ":"):
-            continue
-        rest, _, detail = problem[len(path) :].partition(": ")
-        name = rest.lstrip(".").split(".", 1)[0].split("[", 1)[0]
-        name = name if name in _RULE_KEYS else "__all__"
-        shown = rest.lstrip(".")[len(name) :] if name != "__all__" else rest
-        problems.setdefault(name, []).append(_readable(shown, detail))
-    return problems
 
 
 # --- Authoring helpers ------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditLog
-from questionnaires.interchange import questionnaire_export, questionnaire_validate
+from questionnaires.interchange import questionnaire_export
+from questionnaires.interchange_checks import questionnaire_validate
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from tests.questionnaires.builders import Draft
 

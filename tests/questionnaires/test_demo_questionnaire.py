@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from accounts.models import Organization
 from questionnaires.demo import demo_questionnaire_document, demo_questionnaire_ensure
-from questionnaires.interchange import questionnaire_validate, structure_from_document
+from questionnaires.interchange import structure_from_document
+from questionnaires.interchange_checks import questionnaire_validate
 from questionnaires.models import Questionnaire, QuestionType, RuleAction
 from tests.accounts.factories import OrganizationFactory
 

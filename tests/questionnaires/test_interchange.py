@@ -14,13 +14,12 @@ from audit.models import AuditLog
 from questionnaires import structure
 from questionnaires.demo import DEMO_QUESTIONNAIRE_PATH
 from questionnaires.interchange import (
-    FORMAT,
     InterchangeError,
     questionnaire_export,
     questionnaire_import,
-    questionnaire_validate,
     structure_from_document,
 )
+from questionnaires.interchange_checks import FORMAT, questionnaire_validate
 from questionnaires.models import Question, Questionnaire, QuestionType, RuleAction, Section, VisibilityRule
 from questionnaires.structure import connect_signals, engine_for, structure_invalidate, structure_load
 from tests.questionnaires.factories import (

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditLog
-from questionnaires import selectors, services
+from questionnaires import selectors, services, versions
 from questionnaires.models import Question, Questionnaire, VisibilityRule
 from questionnaires.structure import structure_load
 from sessions_app import services as session_services
@@ -185,7 +185,7 @@ def test_the_diff_lists_questions_and_options_added_removed_and_changed(draft, a
     )
     VisibilityRule.objects.filter(question=choice).delete()
 
-    diff = services.questionnaire_diff(questionnaire=new)
+    diff = versions.questionnaire_diff(questionnaire=new)
     assert diff.previous == draft.questionnaire
     assert [c.text for c in diff.added] == ["Website"]
     assert [c.text for c in diff.removed] == ["Tell us more"]
@@ -206,7 +206,7 @@ def test_the_diff_lists_questions_and_options_added_removed_and_changed(draft, a
 def test_an_unchanged_new_version_has_an_empty_diff(draft, admin_user):
     publish(draft.questionnaire, admin_user)
     new = services.questionnaire_new_version(questionnaire=draft.questionnaire, actor=admin_user)
-    assert services.questionnaire_diff(questionnaire=new).is_empty
+    assert versions.questionnaire_diff(questionnaire=new).is_empty
 
 
 # --- One default per industry ----------------------------------------------------------------------

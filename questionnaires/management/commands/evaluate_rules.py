@@ -13,9 +13,9 @@ from questionnaires.interchange import (
     InterchangeError,
     answers_validate,
     json_file_read,
-    questionnaire_validate,
     structure_from_document,
 )
+from questionnaires.interchange_checks import questionnaire_validate
 from questionnaires.models import Questionnaire
 from questionnaires.structure import QuestionnaireStructure, engine_for, structure_load
 
