@@ -3,8 +3,8 @@
 A questionnaire's page shows its sections (sortable), an outline of every question with its rules in
 words, and the analysis of the rule graph. A published version is read-only: "New version" copies it
 into a draft. Publishing, the engine panel, import, export, clones and history are views of their own
-(questionnaires/admin_views.py); every write goes through questionnaires.services. Previews are sessions: sessions_app's admin
-adds their views to the questionnaire's page. See docs/authoring.md.
+(questionnaires/admin_views.py); every write goes through questionnaires.services. Previews are
+sessions: sessions_app's admin adds their views to the questionnaire's page. See docs/authoring.md.
 """
 
 from __future__ import annotations
