@@ -34,6 +34,7 @@ from questionnaires.forms import (
     SectionInlineForm,
     VisibilityRuleForm,
 )
+from questionnaires.keys import key_of
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.structure import structure_load
 
@@ -470,7 +471,7 @@ class QuestionAdmin(_AuthoringAdmin):
     organization_path = "section__questionnaire__organization"
     form = QuestionForm
     change_form_template = "admin/questionnaires/question/change_form.html"
-    list_display = ["text", "type", "questionnaire", "section", "order_index", "is_required"]
+    list_display = ["text", "key", "type", "questionnaire", "section", "order_index", "is_required"]
     list_filter = ["type", IndustryTagFilter, "is_required", "section__questionnaire"]
     search_fields = ["text"]  # full-text search: see get_search_results
     search_help_text = (
@@ -479,7 +480,7 @@ class QuestionAdmin(_AuthoringAdmin):
     list_select_related = ["section", "section__questionnaire"]
     inlines = [VisibilityRuleInline]
     fieldsets = [
-        (None, {"fields": ["section", "text", "type", "order_index", "is_required"]}),
+        (None, {"fields": ["section", "text", "key", "type", "order_index", "is_required"]}),
         ("Options", {"fields": ["options"]}),
         ("Help", {"classes": ["collapse"], "fields": ["help_text", "explanation", "placeholder"]}),
         (
@@ -492,6 +493,10 @@ class QuestionAdmin(_AuthoringAdmin):
     @property
     def media(self):
         return super().media + AUTHORING_MEDIA
+
+    @admin.display(description="key")
+    def key(self, question):
+        return key_of(question.metadata) or "—"
 
     @admin.display(description="questionnaire", ordering="section__questionnaire__name")
     def questionnaire(self, question):

@@ -15,6 +15,7 @@ from typing import Any
 
 from questionnaires.interchange import answers_validate, questionnaire_export, structure_from_document
 from questionnaires.interchange_checks import FORMAT, questionnaire_validate
+from questionnaires.keys import key_from_text, key_problem
 from questionnaires.models import Questionnaire
 from questionnaires.structure import QUESTION_FIELDS, structure_load
 
@@ -103,6 +104,30 @@ def question_problems(
         if problems_on_options:
             problems.setdefault("options", []).extend(problems_on_options)
     return problems
+
+
+def question_key(
+    *, questionnaire: Questionnaire | None, question_id: Any, text: Any, wanted: str | None
+) -> tuple[str, str | None]:
+    """Return the key a question gets, and what is wrong with the key asked for (None when nothing).
+
+    A key asked for must be well formed and not another question's key in the questionnaire; with
+    none asked for, one is made from the question's text, unique within the questionnaire.
+    """
+    taken: dict[str, str] = {}
+    if questionnaire is not None and questionnaire.pk is not None:
+        try:
+            structure = structure_load(questionnaire.pk)
+        except Questionnaire.DoesNotExist:
+            structure = None
+        if structure is not None:
+            taken = {q.key: q.text for q in structure.questions if q.key and q.id != str(question_id)}
+    if not wanted:
+        return key_from_text(text, taken), None
+    problem = key_problem(wanted)
+    if problem is None and wanted in taken:
+        problem = f"{wanted!r} is already the key of the question “{taken[wanted]}”"
+    return wanted, problem
 
 
 def _options_in_use(*, questionnaire: Questionnaire, question_id: str, options: Any) -> list[str]:

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import Organization
 from questionnaires import checks, selectors
 from questionnaires.interchange import questionnaire_export
+from questionnaires.keys import KEY_MAX_LENGTH, key_of
 from questionnaires.models import Question, Questionnaire, RuleAction, Section, VisibilityRule
 from questionnaires.structure import QUESTION_FIELDS, QuestionnaireStructure, structure_load
 from questionnaires.types import (
@@ -270,6 +271,13 @@ class QuestionForm(forms.ModelForm):
     suggested_answer = OptionalJSONField()
     document_mappings = OptionalJSONField()
     metadata = OptionalJSONField()
+    key = forms.CharField(
+        required=False,
+        max_length=KEY_MAX_LENGTH,
+        help_text="How documents, computed values and recommendations name this question, e.g. "
+        "company_legal_name: lower-case letters, digits and '_', unique in the questionnaire. "
+        "Left empty, it is made from the text.",
+    )
 
     class Meta:
         model = Question
@@ -293,6 +301,11 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "key" in self.fields:
+            # The key is edited in its own field, not inside the metadata's JSON.
+            self.initial.setdefault("key", key_of(self.instance.metadata) or "")
+            if isinstance(self.initial.get("metadata"), dict):
+                self.initial["metadata"] = {k: v for k, v in self.initial["metadata"].items() if k != "key"}
         if "type" in self.fields:  # authoring.js shows the options editor for these types only
             self.fields["type"].widget.attrs["data-option-types"] = " ".join(sorted(OPTION_TYPES))
         if "section" in self.fields:
@@ -335,6 +348,9 @@ class QuestionForm(forms.ModelForm):
                 data[name] = getattr(self.instance, name)
         if any(name in self.errors for name in data):
             return cleaned
+        data["metadata"] = self._metadata_with_key(cleaned, data, questionnaire)
+        if "key" in self.errors:
+            return cleaned
         problems = checks.question_problems(
             data=data,
             questionnaire=questionnaire if self.instance.pk else None,
@@ -347,9 +363,34 @@ class QuestionForm(forms.ModelForm):
         return cleaned
 
 
+    def _metadata_with_key(self, cleaned: dict, data: dict, questionnaire) -> dict:
+        """Return the metadata to save, holding the key asked for (or kept, or made from the text)."""
+        metadata = dict(data.get("metadata") or {})
+        # The metadata shown has no key, so a key in posted metadata came from a script: it counts
+        # when the key field is left empty.
+        wanted = cleaned.get("key") if "key" in self.fields else key_of(self.instance.metadata)
+        wanted = wanted or key_of(metadata)
+        key, problem = checks.question_key(
+            questionnaire=questionnaire,
+            question_id=self.instance.pk,
+            text=data.get("text"),
+            wanted=wanted or None,
+        )
+        if problem:
+            self.add_error("key" if "key" in self.fields else None, problem)
+            return metadata
+        metadata["key"] = key
+        if "metadata" in self.fields:
+            cleaned["metadata"] = metadata
+        else:
+            self.instance.metadata = metadata
+        return metadata
+
+
 class QuestionInlineForm(QuestionForm):
     # Edited on the question's own page.
     options = validation_rules = default_value = suggested_answer = document_mappings = metadata = None
+    key = None
 
     class Meta(QuestionForm.Meta):
         fields = ["order_index", "text", "type", "is_required"]

@@ -27,6 +27,7 @@ from questionnaires.interchange_checks import (
     path_join,
     questionnaire_validate,
 )
+from questionnaires.keys import keys_assign
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.structure import (
     QUESTION_FIELDS,
@@ -86,6 +87,14 @@ def _question_fields(question_data: Mapping[str, Any]) -> dict[str, Any]:
     fields["is_required"] = question_data.get("is_required", False)
     fields["metadata"] = question_data.get("metadata", {})
     return fields
+
+
+def _keys_fill(questions: list[Question]) -> None:
+    """Give each question without a key one made from its text (a document's own keys are checked)."""
+    in_order = sorted(questions, key=lambda q: (q.section.order_index, q.order_index, str(q.id)))
+    keys = keys_assign((str(q.id), q.text, q.metadata) for q in in_order)
+    for question in questions:
+        question.metadata = {**(question.metadata or {}), "key": keys[str(question.id)]}
 
 
 def questionnaire_export(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -213,6 +222,7 @@ def questionnaire_import(document: Any, *, organization=None, actor=None) -> Que
                                 is_active=rule_data.get("is_active", True),
                             )
                         )
+            _keys_fill(questions)
             Section.objects.bulk_create(sections)
             Question.objects.bulk_create(questions)
             VisibilityRule.objects.bulk_create(rules)

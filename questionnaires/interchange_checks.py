@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from questionnaires.keys import key_problem
 from questionnaires.models import Question, Section, VisibilityRule
 from questionnaires.rules import ACTIONS, MAX_CONDITION_DEPTH, Engine, QuestionSpec, RuleSpec
 from questionnaires.schemas import (
@@ -273,6 +274,25 @@ def _duplicates(parts: _Parts) -> list[str]:
                 problems.append(f"{path}.id: {part_id} is already the id of the {kind} at {seen[part_id]}")
             else:
                 seen[part_id] = path
+    return problems
+
+
+def _key_problems(parts: _Parts) -> list[str]:
+    """Check the question keys a document gives (a missing key is made on import): form and uniqueness."""
+    problems = []
+    seen: dict[str, str] = {}
+    for path, question in parts.questions:
+        metadata = question.get("metadata")
+        if not isinstance(metadata, dict) or "key" not in metadata:
+            continue
+        key = metadata["key"]
+        problem = key_problem(key)
+        if problem is not None:
+            problems.append(f"{path}.metadata.key: {problem}")
+        elif key in seen:
+            problems.append(f"{path}.metadata.key: {key!r} is already the key of the question at {seen[key]}")
+        else:
+            seen[key] = path
     return problems
 
 
@@ -590,7 +610,8 @@ def questionnaire_validate(document: Any, *, check_database: bool = True) -> lis
     """Return every problem of an interchange document, each prefixed with its JSON path; [] if none.
 
     Beyond the JSON Schema this checks ids (unique, and with ``check_database`` not already used by
-    another questionnaire), that rules only reference questions and options of the document, that an
+    another questionnaire), question keys (well formed and unique; a missing one is made on import),
+    that rules only reference questions and options of the document, that an
     operator suits the question it compares, min/max limits, choice and matrix questions, and that the
     SHOW/HIDE rules have no cycle.
     """
@@ -601,6 +622,7 @@ def questionnaire_validate(document: Any, *, check_database: bool = True) -> lis
     problems += _unstorable(document)
     problems += _published_at_problems(document)
     problems += _duplicates(parts)
+    problems += _key_problems(parts)
     problems += _question_problems(parts)
     problems += _rule_problems(parts)
     problems += _cycle_problems(parts)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from questionnaires import selectors
 from questionnaires.analysis import Analysis, questionnaire_analyse
-from questionnaires.checks import option_ids_fill, question_problems, visibility_rule_problems
+from questionnaires.checks import option_ids_fill, question_key, question_problems, visibility_rule_problems
 from questionnaires.interchange import (
     InterchangeError,
     questionnaire_import,
@@ -419,13 +419,20 @@ def questions_reorder(*, questionnaire: Questionnaire, order: Mapping[str, Itera
 
 @transaction.atomic
 def question_create(*, section: Section, text: str, type: str, actor=None, **fields: Any) -> Question:
-    """Add a question at the end of a draft's section; option ids are generated where missing."""
+    """Add a question at the end of a draft's section; option ids and its key are made where missing."""
     questionnaire = questionnaire_ensure_draft(questionnaire=section.questionnaire)
     if "options" in fields:
         fields["options"] = option_ids_fill(fields["options"])
     if "order_index" not in fields:
         last = Question.objects.filter(section=section).aggregate(last=Max("order_index"))["last"]
         fields["order_index"] = (last or 0) + 1
+    metadata = dict(fields.get("metadata") or {})
+    key, key_trouble = question_key(
+        questionnaire=questionnaire, question_id=None, text=text, wanted=metadata.get("key")
+    )
+    if key_trouble:
+        raise AuthoringError(f"metadata.key: {key_trouble}")
+    fields["metadata"] = {**metadata, "key": key}
     problems = question_problems(data={"text": text, "type": type, **fields}, questionnaire=questionnaire)
     if problems:
         raise AuthoringError(*(f"{name}: {m}" for name, found in problems.items() for m in found))

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 
 from core.transactions import after_commit
+from questionnaires.keys import key_of
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.rules import Engine, QuestionSpec, RuleSpec
 
@@ -75,6 +76,11 @@ class QuestionData:
     def __hash__(self) -> int:
         # The JSON columns are unhashable; equal rows always share an id.
         return hash(self.id)
+
+    @property
+    def key(self) -> str | None:
+        """The question's readable key (questionnaires/keys.py), from its metadata."""
+        return key_of(self.metadata)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import AuditLog
 from questionnaires.interchange import questionnaire_export
 from questionnaires.interchange_checks import questionnaire_validate
+from questionnaires.keys import key_problem
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from tests.questionnaires.builders import Draft
 
@@ -37,7 +38,8 @@ def question_post_data(question, **changes):
         "suggested_answer": json.dumps(question.suggested_answer) if question.suggested_answer else "",
         "industry_tags": ",".join(question.industry_tags or []),
         "document_mappings": json.dumps(question.document_mappings) if question.document_mappings else "",
-        "metadata": json.dumps(question.metadata or {}),
+        "metadata": json.dumps({k: v for k, v in (question.metadata or {}).items() if k != "key"}),
+        "key": (question.metadata or {}).get("key", ""),
         "options-id": [o["id"] for o in question.options or []],
         "options-label": [o["label"] for o in question.options or []],
         "options-value": [str(o.get("value", "")) for o in question.options or []],
@@ -453,7 +455,11 @@ def test_import_creates_the_questionnaire_from_an_uploaded_file(staff_client, dr
     response = staff_client.post(url, {"file": _upload(document), "organization": str(org_a.pk)})
     assert response.status_code == 302
     imported = Questionnaire.objects.get()
-    assert imported.organization == org_a and questionnaire_export(imported) == document
+    exported = questionnaire_export(imported)
+    for section in exported["sections"]:
+        for question in section["questions"]:
+            assert key_problem(question["metadata"].pop("key")) is None  # made on import where missing
+    assert imported.organization == org_a and exported == document
     assert AuditLog.objects.filter(event="questionnaire.import", resource_id=imported.pk).exists()
 
 
