@@ -4,24 +4,95 @@ An organization's admins (staff, not superusers) see and manage their own organi
 never give anyone more rights than they hold themselves (accounts.rights); see docs/security.md.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 
-from accounts import gdpr, gdpr_views, rights
+from accounts import branding, gdpr, gdpr_views, rights
 from accounts.models import ApiKey, MfaRecoveryCode, Organization, User, UserRole
-from accounts.services import mfa_reset
+from accounts.services import mfa_reset, organization_branding_set
 from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
 
 # Fields only a superuser sets: they reach beyond one organization or grant rights without limit.
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
 
 
+class OrganizationForm(forms.ModelForm):
+    """An organization, with the branding its documents carry (accounts/branding.py)."""
+
+    primary_color = forms.CharField(
+        label="Primary colour",
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Headings' rules and the cover's title line, in the PDF and the Word file.",
+    )
+    accent_color = forms.CharField(
+        label="Accent colour",
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Running header and footer, captions.",
+    )
+    footer = forms.CharField(
+        label="Footer",
+        required=False,
+        max_length=branding.FOOTER_MAX_LENGTH,
+        help_text="A line at the foot of every page, e.g. “Confidential — prepared by Acme Advisory”.",
+    )
+    logo = forms.FileField(
+        required=False,
+        help_text=f"PNG or JPEG, at most {branding.LOGO_MAX_BYTES // 1024} KB; shown on the cover.",
+    )
+    logo_clear = forms.BooleanField(label="Remove the logo", required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "settings", "subscription", "deleted_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = branding.branding_of(self.instance)
+        self.fields["primary_color"].initial = current.primary_color or branding.DEFAULT_PRIMARY
+        self.fields["accent_color"].initial = current.accent_color or branding.DEFAULT_ACCENT
+        self.fields["footer"].initial = current.footer
+        if current.logo_key:
+            self.fields["logo"].help_text += f" A logo is set ({current.logo_key.rsplit('/', 1)[-1]})."
+
+    def _color(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").lower()
+        if not value:
+            return ""  # not sent: the colour stays as it is
+        problem = branding.color_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_primary_color(self):
+        return self._color("primary_color")
+
+    def clean_accent_color(self):
+        return self._color("accent_color")
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > branding.LOGO_MAX_BYTES:
+            raise forms.ValidationError(f"The logo is larger than {branding.LOGO_MAX_BYTES // 1024} KB.")
+        data = upload.read()
+        if branding.logo_type(data[:16]) is None:
+            raise forms.ValidationError("The logo must be a PNG or JPEG image.")
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(TenantAdmin):
     organization_path = "pk"
+    form = OrganizationForm
     list_display = ["name", "slug", "created_at", "deleted_at"]
     search_fields = ["name", "slug"]
     list_filter = ["created_at"]
@@ -42,6 +113,23 @@ class OrganizationAdmin(TenantAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return acts_for_every_organization(request.user) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data, changed = form.cleaned_data, set(form.changed_data)
+        branding_fields = {"primary_color", "accent_color", "footer", "logo", "logo_clear"}
+        if not changed & branding_fields:
+            return
+        organization_branding_set(
+            organization=obj,
+            # Only what the admin changed: an untouched colour picker is not a chosen colour.
+            primary_color=(data["primary_color"] or None) if "primary_color" in changed else None,
+            accent_color=(data["accent_color"] or None) if "accent_color" in changed else None,
+            footer=(data.get("footer") or "") if "footer" in changed else None,
+            logo=data.get("logo"),
+            logo_clear=bool(data.get("logo_clear")),
+            actor=request.user,
+        )
 
 
 @admin.register(User)

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import conf, crypto, mfa, selectors, throttle
-from accounts.models import MfaRecoveryCode, User
+from accounts import branding, conf, crypto, mfa, selectors, throttle
+from accounts.models import MfaRecoveryCode, Organization, User
 from audit.services import audit_record
+from core.transactions import after_commit
 
 USER_RESOURCE = "accounts.user"
 
@@ -381,3 +385,48 @@ def password_reset_request_record() -> None:
     per-IP throttle's count (accounts/throttle.py).
     """
     audit_record(action=throttle.PASSWORD_RESET_REQUEST, resource_type=USER_RESOURCE)
+
+
+@transaction.atomic
+def organization_branding_set(
+    *,
+    organization: Organization,
+    primary_color: str | None = None,
+    accent_color: str | None = None,
+    footer: str | None = None,
+    logo: bytes | None = None,
+    logo_clear: bool = False,
+    actor=None,
+) -> Organization:
+    """Set the logo, colours and footer an organization's documents carry (accounts/branding.py).
+
+    A colour or footer left None keeps what is set (unset colours leave each document family its
+    own). ``logo`` (PNG or JPEG bytes, checked by the caller with ``branding.logo_type``) replaces the
+    stored one; ``logo_clear`` removes it. The old file is deleted once the change has committed.
+    """
+    organization = Organization.all_objects.select_for_update().get(pk=organization.pk)
+    settings = dict(organization.settings or {})
+    before = dict(settings.get("branding") or {})
+    after = {k: v for k, v in before.items() if k != "logo"}
+    for name, value in (("primary_color", primary_color), ("accent_color", accent_color), ("footer", footer)):
+        if value is not None:
+            after[name] = value
+    old_key = (before.get("logo") or {}).get("key")
+    if logo is not None:
+        mime_type = branding.logo_type(logo[:16])
+        extension = branding.LOGO_TYPES[mime_type][1]
+        name = f"branding/{organization.pk}/logo-{secrets.token_hex(8)}.{extension}"
+        stored = default_storage.save(name, ContentFile(logo, name=name.rsplit("/", 1)[-1]))
+        after["logo"] = {"key": stored, "mime_type": mime_type}
+    elif not logo_clear and before.get("logo"):
+        after["logo"] = before["logo"]
+    settings["branding"] = after
+    organization.settings = settings
+    organization.save(update_fields=["settings", "updated_at"])
+    audit_record(
+        actor=actor, action="organization.branding", resource=organization, before=before, after=after
+    )
+    new_key = (after.get("logo") or {}).get("key")
+    if old_key and old_key != new_key:
+        after_commit(default_storage.delete, old_key)
+    return organization

@@ -2,13 +2,15 @@
 
 Document templates link static files with ``{% pdf_static "css/documents-pdf.css" %}``, which names
 them on a reserved host (``.invalid`` never resolves) whatever STATIC_URL is (a CDN in production);
-this fetcher answers only for paths under ``/static/`` on that host, from the static files finders.
+this fetcher answers only for paths under ``/static/`` on that host, from the static files finders,
+and for the resources a render hands it (``resources_served``: the organization's logo).
 Every other URL (http, https elsewhere, file:, data:, ftp:) is refused before any connection is
 made, so a document can never be used to reach the network or the server's disk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import threading
 from urllib.parse import unquote, urlsplit
@@ -64,6 +66,28 @@ def static_bytes(relative: str) -> bytes:
 
 _local = threading.local()
 
+RESOURCE_PREFIX = f"{BASE_URL}resource/"
+
+
+def resource_url(name: str) -> str:
+    """Return the URL under which a document names one of its own resources (its organization's logo)."""
+    return f"{RESOURCE_PREFIX}{name}"
+
+
+@contextlib.contextmanager
+def resources_served(resources: dict[str, tuple[bytes, str]]):
+    """Serve ``{name: (bytes, MIME type)}`` at ``resource_url(name)`` to the renders of this block.
+
+    The bytes come from the caller (a logo read from storage), never from the URL: a document still
+    cannot name a file or a host of its own choosing.
+    """
+    previous = getattr(_local, "resources", None)
+    _local.resources = {resource_url(name): found for name, found in resources.items()}
+    try:
+        yield
+    finally:
+        _local.resources = previous
+
 
 def url_fetcher():
     """Return this thread's WeasyPrint URL fetcher, bound to the allow-list above (built once)."""
@@ -78,6 +102,10 @@ def _build_fetcher():
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            served = (getattr(_local, "resources", None) or {}).get(url)
+            if served is not None:
+                data, mime_type = served
+                return URLFetcherResponse(url, data, {"Content-Type": mime_type})
             relative = static_path(url)
             mime_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
             return URLFetcherResponse(url, static_bytes(relative), {"Content-Type": mime_type})

@@ -11,7 +11,7 @@ import threading
 
 from django.template.loader import render_to_string
 
-from documents.fetcher import BASE_URL, url_fetcher
+from documents.fetcher import BASE_URL, resources_served, url_fetcher
 
 _local = threading.local()
 
@@ -37,13 +37,14 @@ def font_config():
     return config
 
 
-def pdf_render(html: str) -> tuple[bytes, int]:
-    """Return the PDF bytes of ``html`` and its page count."""
+def pdf_render(html: str, resources: dict[str, tuple[bytes, str]] | None = None) -> tuple[bytes, int]:
+    """Return the PDF bytes of ``html`` and its page count; ``resources`` are served to it by name."""
     import weasyprint
 
     # WeasyPrint logs every layout step at INFO; a worker rendering thousands of pages needs warnings only.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    rendered = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
-        font_config=font_config()
-    )
-    return rendered.write_pdf(), len(rendered.pages)
+    with resources_served(resources or {}):
+        rendered = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).render(
+            font_config=font_config()
+        )
+        return rendered.write_pdf(), len(rendered.pages)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+DEFAULT_COMPANY_KEY = "company_legal_name"
+
 MONTHS = (
     "January",
     "February",
@@ -51,6 +53,10 @@ class TypeSpec:
     closing: str = ""
     outline: tuple[OutlineSection, ...] = ()
     fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Where the cover finds the client's company: the answer mapped to ``company_field`` for this
+    # type, else the answer of the question whose key is ``company_key`` (metadata.cover).
+    company_field: str = ""
+    company_key: str = DEFAULT_COMPANY_KEY
 
     @classmethod
     def from_row(
@@ -63,6 +69,7 @@ class TypeSpec:
             if isinstance(item, Mapping) and item.get("title")
         )
         fields = metadata.get("fields")
+        cover = metadata.get("cover") if isinstance(metadata.get("cover"), Mapping) else {}
         return cls(
             slug=slug,
             name=name,
@@ -72,6 +79,8 @@ class TypeSpec:
             closing=str(metadata.get("closing") or ""),
             outline=outline,
             fields=fields if isinstance(fields, Mapping) else {},
+            company_field=str(cover.get("company_field") or ""),
+            company_key=str(cover.get("company_key") or DEFAULT_COMPANY_KEY),
         )
 
 
@@ -127,6 +136,7 @@ class Content:
     summary: str
     closing: str
     sections: tuple[Section, ...]
+    company: str = ""  # the client's company, as they named it; "" when they did not
 
     def sources(self) -> list[dict[str, Any]]:
         """Return where each section came from: its questions, responses and their revisions."""
@@ -358,6 +368,7 @@ def document_content(
                     **_decorate(display, hint, question.type),
                 )
             )
+    company = _company(spec, questions, visible, answers, collected)
     sections = []
     outlined = {item.title for item in spec.outline}
     for item in spec.outline:
@@ -373,7 +384,25 @@ def document_content(
         summary=spec.summary,
         closing=spec.closing,
         sections=tuple(sections),
+        company=company,
     )
+
+
+def _company(spec: TypeSpec, questions, visible, answers, collected: Mapping[str, list[Answer]]) -> str:
+    """Return the client's company as an answer names it (see TypeSpec.company_field/company_key)."""
+    if spec.company_field:
+        for found in collected.values():
+            for answer in found:
+                if answer.field == spec.company_field and answer.plain.strip():
+                    return answer.plain.strip()
+    for question in questions:
+        if getattr(question, "key", None) != spec.company_key:
+            continue
+        stored = _usable(answers, visible, question.id)
+        display = answer_display(question, stored.value) if stored is not None else None
+        text = (display or {}).get("text") or ""
+        return str(text).strip()
+    return ""
 
 
 def _text_or_none(value: Any) -> str | None:

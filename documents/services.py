@@ -16,14 +16,17 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
+from accounts.branding import LOGO_MAX_BYTES, branding_of, logo_type
 from audit.services import audit_record
 from core.transactions import after_commit
 from documents import emails, selectors
+from documents.fetcher import resource_url
 from documents.metadata_cache import document_metadata_changed
 from documents.models import (
     Document,
@@ -44,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATE = "documents/pdf/base.html"
 MAX_ERROR_LENGTH = 2000
+COMPANY_MAX_LENGTH = 200  # a company name longer than this is cut on the cover
 FORMAT_ORDER = (DocumentFormat.PDF, DocumentFormat.DOCX)
 # Errors that another attempt cannot fix: the document fails at once instead of retrying.
 PERMANENT_ERRORS = (TemplateDoesNotExist, TemplateSyntaxError, IllegalTransition)
@@ -338,29 +342,54 @@ class _Artefact:
     pages_estimated: bool
 
 
-def _cover(document: Document, session: Session) -> Cover:
+def _cover(document: Document, session: Session, content: Content) -> Cover:
+    """Return the cover: the client's company as they named it, the document, its date and version."""
     user = session.user
+    organization = user.organization if user.organization_id else None
+    brand = branding_of(organization)
+    company = content.company[:COMPANY_MAX_LENGTH] or user.display_name
     return Cover(
-        title=f"{document.document_type.name} · {user.display_name}",
-        prepared_for=user.display_name,
-        prepared_by=user.organization.name if user.organization_id else "",
+        title=f"{document.document_type.name} · {company}",
+        prepared_for=company,
+        prepared_by=organization.name if organization is not None else "",
         questionnaire=f"{session.questionnaire.name} (version {session.questionnaire_version})",
         version=document.version,
         date=format_date(timezone.localdate().isoformat()),
+        branding=brand,
+        logo=_logo(brand),
     )
+
+
+def _logo(brand) -> bytes | None:
+    """Return the organization's logo from storage; a missing file leaves the cover without one."""
+    if not brand.logo_key:
+        return None
+    try:
+        with default_storage.open(brand.logo_key, "rb") as handle:
+            data = handle.read(LOGO_MAX_BYTES + 1)
+    except (OSError, ValueError) as error:
+        logger.warning("The logo %s could not be read: %s", brand.logo_key, error)
+        return None
+    return data if len(data) <= LOGO_MAX_BYTES and logo_type(data[:16]) == brand.logo_mime_type else None
 
 
 def document_render(*, document: Document) -> _Artefact:
     """Return the file of a document, drawn from its session's answers (no write)."""
     session = document.session  # loaded with its client, organization and questionnaire
     content = selectors.document_content_for(document=document, session=session)
-    cover = _cover(document, session)
+    cover = _cover(document, session, content)
     if document.format == DocumentFormat.PDF:
+        resources = {"logo": (cover.logo, cover.branding.logo_mime_type)} if cover.logo else {}
         html = html_render(
             template_name=document.document_type.template_path or DEFAULT_TEMPLATE,
-            context={"content": content, "cover": cover, "document": document},
+            context={
+                "content": content,
+                "cover": cover,
+                "document": document,
+                "logo_url": resource_url("logo") if cover.logo else "",
+            },
         )
-        payload, pages = pdf_render(html)
+        payload, pages = pdf_render(html, resources)
         return _Artefact(payload, pages, content, pages_estimated=False)
     payload, pages = docx_render(content, cover)
     return _Artefact(payload, pages, content, pages_estimated=True)

@@ -8,10 +8,14 @@ answers (paragraphs, bullet lists, tables for matrices), and the closing paragra
 from __future__ import annotations
 
 import io
+import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from accounts.branding import Branding
 from documents.rendering import Answer, Content
+
+logger = logging.getLogger(__name__)
 
 WORDS_PER_PAGE = 350  # a page of this layout, headings and tables included, holds about this many
 
@@ -19,12 +23,20 @@ WORDS_PER_PAGE = 350  # a page of this layout, headings and tables included, hol
 @dataclass(frozen=True)
 class Cover:
     title: str
-    prepared_for: str
+    prepared_for: str  # the client's company as they named it (else the client)
     prepared_by: str
     questionnaire: str
     version: int
     date: str
     status_note: str = "Draft for review"
+    branding: Branding = field(default_factory=Branding)
+    logo: bytes | None = None  # the organization's logo (PNG or JPEG), read from storage
+
+    @property
+    def brand_style(self) -> str:
+        """The CSS custom properties of the colours the organization set (validated #rrggbb values)."""
+        colors = {"--accent": self.branding.primary_color, "--muted": self.branding.accent_color}
+        return " ".join(f"{name}: {value};" for name, value in colors.items() if value)
 
 
 def _answer(doc, answer: Answer) -> None:
@@ -57,11 +69,48 @@ def _answer(doc, answer: Answer) -> None:
         doc.add_paragraph(answer.text)
 
 
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """Add a Word field (PAGE, NUMPAGES) that Word fills in when it lays the document out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
+
+
+def _running_header_and_footer(doc, cover: Cover, content: Content, color) -> None:
+    """Put the document and the company in every page's header, the footer line and page numbers below."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True  # the cover carries neither
+    header = section.header.paragraphs[0]
+    run = header.add_run(f"{content.name} · {cover.prepared_for}")
+    run.font.size, run.font.color.rgb = Pt(8), color
+    footer = section.footer.paragraphs[0]
+    if cover.branding.footer:
+        note = footer.add_run(f"{cover.branding.footer}    ")
+        note.font.size, note.font.color.rgb = Pt(8), color
+    footer.add_run("Page ").font.size = Pt(8)
+    _field(footer, "PAGE", "1")
+    footer.add_run(" of ").font.size = Pt(8)
+    _field(footer, "NUMPAGES", "1")
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def docx_render(content: Content, cover: Cover) -> tuple[bytes, int]:
     """Return the DOCX bytes and an estimate of its page count (Word paginates when it opens)."""
     from docx import Document as WordDocument
     from docx.enum.text import WD_BREAK
-    from docx.shared import Pt, RGBColor
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = WordDocument()
     doc.core_properties.title = cover.title
@@ -72,6 +121,17 @@ def docx_render(content: Content, cover: Cover) -> tuple[bytes, int]:
     style.font.name = "Calibri"
     style.font.size = Pt(11)
 
+    primary, muted = RGBColor(*cover.branding.primary_rgb), RGBColor(*cover.branding.accent_rgb)
+    for name in ("Title", "Heading 1", "Heading 2"):  # Word's navigation pane and contents use these
+        doc.styles[name].font.color.rgb = primary
+    _running_header_and_footer(doc, cover, content, muted)
+
+    if cover.logo:
+        try:
+            doc.add_picture(io.BytesIO(cover.logo), height=Cm(2))
+        except (UnrecognizedImageError, ValueError, OSError) as error:
+            # A damaged image leaves the cover without a logo rather than the client without a document.
+            logger.warning("The organization's logo could not be drawn: %s", error)
     doc.add_paragraph(content.name, style="Title")
     subtitle = doc.add_paragraph()
     subtitle.add_run(f"Prepared for {cover.prepared_for}").italic = True
