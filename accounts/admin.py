@@ -20,23 +20,17 @@ from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
 
 
+def _color_field(label: str, help_text: str) -> forms.CharField:
+    """A colour picker; left untouched, the colour is not set (each document family keeps its own)."""
+    widget = forms.TextInput(attrs={"type": "color"})
+    return forms.CharField(label=label, required=False, max_length=7, widget=widget, help_text=help_text)
+
+
 class OrganizationForm(forms.ModelForm):
     """An organization, with the branding its documents carry (accounts/branding.py)."""
 
-    primary_color = forms.CharField(
-        label="Primary colour",
-        required=False,
-        max_length=7,
-        widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="Headings' rules and the cover's title line, in the PDF and the Word file.",
-    )
-    accent_color = forms.CharField(
-        label="Accent colour",
-        required=False,
-        max_length=7,
-        widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="Running header and footer, captions.",
-    )
+    primary_color = _color_field("Primary colour", "Headings' rules and the cover's title line.")
+    accent_color = _color_field("Accent colour", "Running header and footer, captions.")
     footer = forms.CharField(
         label="Footer",
         required=False,
