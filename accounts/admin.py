@@ -87,6 +87,17 @@ class OrganizationForm(forms.ModelForm):
 class OrganizationAdmin(TenantAdmin):
     organization_path = "pk"
     form = OrganizationForm
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "settings"]}),
+        (
+            "Branding of documents",
+            {
+                "description": "The logo, colours and footer of the documents your clients receive.",
+                "fields": ["primary_color", "accent_color", "footer", "logo", "logo_clear"],
+            },
+        ),
+        ("Account", {"fields": ["subscription", "deleted_at", "created_at", "updated_at"]}),
+    ]
     list_display = ["name", "slug", "created_at", "deleted_at"]
     search_fields = ["name", "slug"]
     list_filter = ["created_at"]
