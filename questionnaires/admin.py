@@ -20,12 +20,14 @@ from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.admin import TenantAdmin, TenantInline
 from questionnaires import selectors, signals
 from questionnaires.admin_views import QuestionnaireViews
 from questionnaires.analysis import describe_rule, questionnaire_analyse
+from questionnaires.expressions import computed_of
 from questionnaires.forms import (
     AuthoringContext,
     QuestionForm,
@@ -210,6 +212,7 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
     fieldsets = [
         (None, {"fields": ["name", "description", "industry", "organization", "estimated_time"]}),
         ("Availability", {"fields": ["status", "version", "is_active", "is_default", "published_at"]}),
+        ("Computed values", {"fields": ["computed"]}),
         (
             "More",
             {
@@ -222,6 +225,15 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
 
     def get_queryset(self, request):
         return selectors.questionnaires_with_usage(super().get_queryset(request))
+
+    @admin.display(description="computed values")
+    def computed(self, questionnaire):
+        """The computed values, as lines, where the form is read-only (a published version)."""
+        declared = computed_of(questionnaire.metadata)
+        if not declared:
+            return "—"
+        lines = ((c.name, c.expression) for c in declared)
+        return format_html_join(mark_safe("<br>"), "<code>{} = {}</code>", lines)
 
     @admin.display(description="status", ordering="published_at")
     def status(self, questionnaire):

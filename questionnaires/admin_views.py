@@ -22,6 +22,7 @@ from core.admin import acts_for_every_organization
 from questionnaires import selectors, services, versions
 from questionnaires.analysis import describe_rule, questionnaire_analyse
 from questionnaires.answers import parse_form, question_input, validate_value
+from questionnaires.expressions import answer_values, computed_evaluate, computed_of
 from questionnaires.forms import CloneForm, ImportForm
 from questionnaires.interchange import InterchangeError, questionnaire_export
 from questionnaires.structure import structure_load
@@ -30,6 +31,24 @@ from questionnaires.structure import structure_load
 def structure_order(structure, ids) -> list[str]:
     """Return the ids among ``ids`` in the questionnaire's display order."""
     return [q.id for q in structure.questions if q.id in ids]
+
+
+def _computed_rows(questionnaire, structure, answers, visible) -> list[dict]:
+    """The questionnaire's computed values for the panel's answers (hidden answers count as missing)."""
+    declared = computed_of(questionnaire.metadata)
+    values = computed_evaluate(declared, answer_values(structure.questions, answers, visible))
+    return [
+        {"name": c.name, "title": c.title, "expression": c.expression, "value": _shown(values[c.name])}
+        for c in declared
+    ]
+
+
+def _shown(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 class QuestionnaireViews:
@@ -241,6 +260,7 @@ class QuestionnaireViews:
             visible=[by_id[i] for i in structure_order(structure, evaluation.visible)],
             required=[by_id[i] for i in structure_order(structure, evaluation.required)],
             hidden_count=len(evaluation.hidden),
+            computed=_computed_rows(questionnaire, structure, answers, evaluation.visible),
         )
         return TemplateResponse(request, "admin/questionnaires/questionnaire/engine.html", context)
 

@@ -17,6 +17,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from questionnaires.expressions import (
+    NOT_AVAILABLE,
+    answer_values,
+    computed_evaluate,
+    computed_of,
+    expression_trouble,
+)
 from questionnaires.interchange import structure_from_document
 from questionnaires.interchange_checks import questionnaire_validate
 from questionnaires.probing import Prober, as_uuid, bounds_words, leaf_nodes, leaf_only
@@ -52,6 +59,8 @@ CODES = (
     "require_never_visible",
     "condition_never_holds",
     "show_hide_tie",
+    "computed_type",
+    "computed_zero",
 )
 
 
@@ -137,6 +146,8 @@ def document_analyse(document: Mapping, *, foreign: Mapping[str, str] | None = N
     except (KeyError, TypeError, ValueError, AttributeError):
         # The document is too broken to evaluate; the validation findings say why.
         return Analysis(findings=_sorted(findings))
+    if not any(f.message.startswith("metadata.computed") for f in findings):
+        findings += _computed_findings(document, structure)
     graph = _Graph(structure, foreign or {})
     findings += graph.reference_findings()
     findings += graph.cycle_findings()
@@ -144,6 +155,58 @@ def document_analyse(document: Mapping, *, foreign: Mapping[str, str] | None = N
     findings += graph.reachability_findings(blocked_rules)
     findings = [graph.with_consequence(finding) for finding in findings]
     return Analysis(findings=_sorted(findings), never_visible=frozenset(graph.never))
+
+
+def _sample(question: QuestionData, *, zero: bool) -> Any:
+    """A typical answer value of the question's type, as an expression reads it (numbers 0 if ``zero``)."""
+    options = [o for o in question.options or () if isinstance(o, Mapping)]
+    value: Any = {
+        "NUMBER": {"number": 0 if zero else 1},
+        "SCALE": {"rating": 0 if zero else 1},
+        "DATE": {"date": "2025-01-01"},
+        "FILE_UPLOAD": {"fileName": "file.pdf"},
+        "SINGLE_CHOICE": {"selectedOptionId": options[0].get("id")} if options else None,
+        "MULTIPLE_CHOICE": {"selectedOptionIds": [options[0].get("id")]} if options else None,
+    }.get(question.type, {"text": "text"})
+    if question.type == "MATRIX":
+        rows = (question.metadata or {}).get("rows") or ()
+        first = options[0].get("id") if options else None
+        value = {"rows": {r.get("id"): first for r in rows if isinstance(r, Mapping)}}
+    return value
+
+
+def _computed_findings(document: Mapping, structure: QuestionnaireStructure) -> list[Finding]:
+    """Evaluate each computed value on typical answers: a wrong type is an error, 0 as divisor a warning."""
+    computed = computed_of(document.get("metadata"))
+    if not computed:
+        return []
+    findings = []
+    every = {q.id for q in structure.questions}
+    for zero in (False, True):
+        answers = {q.id: _sample(q, zero=zero) for q in structure.questions}
+        names = answer_values(structure.questions, answers, every)
+        names.update({k: v for k, v in computed_evaluate(computed, names).items() if v is not NOT_AVAILABLE})
+        for item in computed:
+            trouble = expression_trouble(item.expression, names)
+            if trouble == "type" and not zero:
+                findings.append(
+                    Finding(
+                        ERROR,
+                        "computed_type",
+                        f'The computed value "{item.name}" ({item.expression}) cannot be computed from '
+                        "answers of the types its questions have: it mixes numbers, texts or choices.",
+                    )
+                )
+            elif trouble == "zero" and zero:
+                findings.append(
+                    Finding(
+                        WARNING,
+                        "computed_zero",
+                        f'The computed value "{item.name}" ({item.expression}) divides by zero when a '
+                        'number it reads is 0; it then reads "not available".',
+                    )
+                )
+    return findings
 
 
 def _sorted(findings: list[Finding]) -> tuple[Finding, ...]:

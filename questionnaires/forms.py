@@ -9,6 +9,7 @@ the condition stays editable as JSON and the options as plain rows.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +22,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import Organization
 from questionnaires import checks, selectors
+from questionnaires.expressions import Computed, computed_of, computed_problems
 from questionnaires.interchange import questionnaire_export
 from questionnaires.keys import KEY_MAX_LENGTH, key_of
 from questionnaires.models import Question, Questionnaire, RuleAction, Section, VisibilityRule
@@ -227,7 +229,22 @@ def _options_from_rows(rows: Any, before: Any) -> Any:
 # --- Questionnaires, sections and questions ----------------------------------------------------------
 
 
+# name = expression; the name is what is left of the first "=" that is not part of ==, <=, >= or !=.
+_COMPUTED_LINE = re.compile(r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)(?P<expression>.+)$")
+
+
 class QuestionnaireForm(forms.ModelForm):
+    computed = forms.CharField(
+        label="Computed values",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField", "spellcheck": "false"}),
+        help_text="One per line, name = expression, over question keys: "
+        "runway_months = cash / monthly_burn, maturity = mean(rank(engineering_maturity)), "
+        "stage = if(revenue > 1000000, 'growth', 'early'). Functions: mean, sum, min, max, count, round, "
+        "abs, if, rank (a chosen option's place, 1 for the first); a matrix row is "
+        "engineering_maturity[\"ci\"]. See docs/authoring.md.",
+    )
+
     class Meta:
         model = Questionnaire
         fields = [
@@ -245,6 +262,53 @@ class QuestionnaireForm(forms.ModelForm):
             "default when it is published, in place of the current one.",
             "is_active": "Only active questionnaires can be started.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "computed" in self.fields:
+            # Edited as lines of its own, not inside the metadata's JSON.
+            declared = computed_of(self.instance.metadata)
+            self.initial.setdefault("computed", "\n".join(f"{c.name} = {c.expression}" for c in declared))
+            if isinstance(self.initial.get("metadata"), dict):
+                self.initial["metadata"] = {
+                    k: v for k, v in self.initial["metadata"].items() if k != "computed"
+                }
+
+    def clean_computed(self):
+        """Read the lines into [{name, expression, label}], keeping the labels an import gave."""
+        labels = {c.name: c.label for c in computed_of(self.instance.metadata)}
+        found, line_numbers, errors = [], [], []
+        for number, line in enumerate((self.cleaned_data.get("computed") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            match = _COMPUTED_LINE.match(line)
+            if match is None:
+                errors.append(f"Line {number}: write name = expression.")
+                continue
+            name = match["name"]
+            found.append(Computed(name, match["expression"].strip(), labels.get(name, "")))
+            line_numbers.append(number)
+        keys = set()
+        if not self.instance._state.adding:  # a new questionnaire (its id already set) has no questions
+            keys = {q.key for q in structure_load(self.instance.pk).questions if q.key}
+        for index, field_name, message in computed_problems(found, keys):
+            if index < len(found):
+                errors.append(f"Line {line_numbers[index]} ({found[index].name}, {field_name}): {message}")
+            else:
+                errors.append(message)
+        if errors:
+            raise ValidationError(errors)
+        return [{"name": c.name, "expression": c.expression, "label": c.label} for c in found]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "computed" in self.fields and "computed" not in self.errors:
+            metadata = dict(cleaned.get("metadata") or {})
+            metadata.pop("computed", None)
+            if cleaned.get("computed"):
+                metadata["computed"] = cleaned["computed"]
+            cleaned["metadata"] = metadata
+        return cleaned
 
 
 class SectionInlineForm(forms.ModelForm):

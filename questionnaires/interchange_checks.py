@@ -18,7 +18,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from questionnaires.keys import key_problem
+from questionnaires.expressions import computed_of, computed_problems
+from questionnaires.keys import key_of, key_problem
 from questionnaires.models import Question, Section, VisibilityRule
 from questionnaires.rules import ACTIONS, MAX_CONDITION_DEPTH, Engine, QuestionSpec, RuleSpec
 from questionnaires.schemas import (
@@ -293,6 +294,30 @@ def _key_problems(parts: _Parts) -> list[str]:
             problems.append(f"{path}.metadata.key: {key!r} is already the key of the question at {seen[key]}")
         else:
             seen[key] = path
+    return problems
+
+
+def _computed_problems(document: dict, parts: _Parts) -> list[str]:
+    """Check the computed values a questionnaire declares in ``metadata.computed`` (expressions.py)."""
+    metadata = document.get("metadata")
+    declared = metadata.get("computed") if isinstance(metadata, dict) else None
+    if declared is None:
+        return []
+    path = "metadata.computed"
+    if not isinstance(declared, list):
+        return [f"{path}: a list of {{name, expression, label}} objects"]
+    problems = []
+    for index, entry in enumerate(declared):
+        texts = isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("name", "expression"))
+        if not texts:
+            problems.append(f"{path}[{index}]: an object with a name and an expression (both text)")
+        elif not isinstance(entry.get("label", ""), str):
+            problems.append(f"{path}[{index}].label: a text")
+    if problems:
+        return problems
+    keys = {key_of(question.get("metadata")) for _, question in parts.questions} - {None}
+    for index, field_name, message in computed_problems(computed_of(metadata), keys):
+        problems.append(f"{path}[{index}].{field_name}: {message}")
     return problems
 
 
@@ -623,6 +648,7 @@ def questionnaire_validate(document: Any, *, check_database: bool = True) -> lis
     problems += _published_at_problems(document)
     problems += _duplicates(parts)
     problems += _key_problems(parts)
+    problems += _computed_problems(document, parts)
     problems += _question_problems(parts)
     problems += _rule_problems(parts)
     problems += _cycle_problems(parts)
