@@ -108,6 +108,14 @@ class Answer:
     rows: tuple[tuple[str, str], ...] = ()
     response_id: str | None = None
     revision: int | None = None
+    # A matrix: the place of each row's chosen option (1 for the first) among the ``scale`` of options.
+    levels: tuple[int, ...] = ()
+    scale: tuple[str, ...] = ()
+
+    @property
+    def chart_key(self) -> str:
+        """Names this answer's chart among a document's charts."""
+        return f"{self.question_id}:{self.field}"
 
     @property
     def plain(self) -> str:
@@ -274,17 +282,26 @@ def answer_display(question, value: Any) -> dict[str, Any] | None:
         return {"kind": "list", "items": labels} if labels else None
     if kind == "MATRIX":
         chosen = value.get("rows") if isinstance(value.get("rows"), Mapping) else {}
-        rows = []
+        listed = [o for o in options if isinstance(o, Mapping)]
+        places = {o.get("id"): index for index, o in enumerate(listed, start=1)}
+        rows, levels = [], []
         for row in (question.metadata or {}).get("rows") or ():
             if not isinstance(row, Mapping):
                 continue
             label = _label_for(chosen.get(row.get("id")), options)
             if label:
                 rows.append((str(row.get("label") or row.get("id")), label))
+                levels.append(places[chosen.get(row.get("id"))])
         if not rows:
             return None
         headers = (question.metadata or {}).get("headers") or ("Area", "Assessment")
-        return {"kind": "table", "rows": tuple(rows), "headers": (str(headers[0]), str(headers[1]))}
+        return {
+            "kind": "table",
+            "rows": tuple(rows),
+            "headers": (str(headers[0]), str(headers[1])),
+            "levels": tuple(levels),
+            "scale": tuple(str(o.get("label") or o.get("value")) for o in listed),
+        }
     if kind == "FILE_UPLOAD":
         name = str(value.get("fileName") or "").strip()
         # The file itself stays with the questionnaire; documents name it and never embed it.

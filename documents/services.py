@@ -26,6 +26,7 @@ from accounts.branding import LOGO_MAX_BYTES, branding_of, logo_type
 from audit.services import audit_record
 from core.transactions import after_commit
 from documents import emails, selectors
+from documents.charts import FAMILY_COLORS, document_charts
 from documents.fetcher import resource_url
 from documents.metadata_cache import document_metadata_changed
 from documents.models import (
@@ -378,8 +379,15 @@ def document_render(*, document: Document) -> _Artefact:
     session = document.session  # loaded with its client, organization and questionnaire
     content = selectors.document_content_for(document=document, session=session)
     cover = _cover(document, session, content)
+    color = cover.branding.primary_color or FAMILY_COLORS.get(content.category, FAMILY_COLORS["CTO"])
+    charts = document_charts(content.sections, color=color)
     if document.format == DocumentFormat.PDF:
         resources = {"logo": (cover.logo, cover.branding.logo_mime_type)} if cover.logo else {}
+        figures = {}
+        for number, (key, chart) in enumerate(charts.items(), start=1):
+            name = f"chart-{number}.svg"
+            resources[name] = (chart.svg, "image/svg+xml")
+            figures[key] = {"url": resource_url(name), "alt": chart.alt, "caption": chart.caption}
         html = html_render(
             template_name=document.document_type.template_path or DEFAULT_TEMPLATE,
             context={
@@ -387,11 +395,12 @@ def document_render(*, document: Document) -> _Artefact:
                 "cover": cover,
                 "document": document,
                 "logo_url": resource_url("logo") if cover.logo else "",
+                "figures": figures,
             },
         )
         payload, pages = pdf_render(html, resources)
         return _Artefact(payload, pages, content, pages_estimated=False)
-    payload, pages = docx_render(content, cover)
+    payload, pages = docx_render(content, cover, charts)
     return _Artefact(payload, pages, content, pages_estimated=True)
 
 

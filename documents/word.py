@@ -39,7 +39,18 @@ class Cover:
         return " ".join(f"{name}: {value};" for name, value in colors.items() if value)
 
 
-def _answer(doc, answer: Answer) -> None:
+def _chart(doc, chart) -> None:
+    """Add a chart's PNG with its figures as the picture's alternative text, and its caption."""
+    from docx.shared import Cm, Pt
+
+    picture = doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
+    picture._inline.docPr.set("descr", chart.alt)  # what a screen reader says for the picture
+    caption = doc.add_paragraph()
+    run = caption.add_run(f"{chart.caption}, as in the table above.")
+    run.italic, run.font.size = True, Pt(8.5)
+
+
+def _answer(doc, answer: Answer, chart=None) -> None:
     from docx.shared import Pt
 
     heading = doc.add_paragraph()
@@ -65,6 +76,8 @@ def _answer(doc, answer: Answer) -> None:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
         doc.add_paragraph()
+        if chart is not None:
+            _chart(doc, chart)
     else:
         doc.add_paragraph(answer.text)
 
@@ -105,8 +118,12 @@ def _running_header_and_footer(doc, cover: Cover, content: Content, color) -> No
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def docx_render(content: Content, cover: Cover) -> tuple[bytes, int]:
-    """Return the DOCX bytes and an estimate of its page count (Word paginates when it opens)."""
+def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int]:
+    """Return the DOCX bytes and an estimate of its page count (Word paginates when it opens).
+
+    ``charts`` (documents/charts.py) are drawn after the answers they belong to, by ``chart_key``.
+    """
+    charts = charts or {}
     from docx import Document as WordDocument
     from docx.enum.text import WD_BREAK
     from docx.image.exceptions import UnrecognizedImageError
@@ -161,7 +178,7 @@ def docx_render(content: Content, cover: Cover) -> tuple[bytes, int]:
             run.italic = True
             run.font.color.rgb = RGBColor(0x5A, 0x62, 0x72)
         for answer in section.answers:
-            _answer(doc, answer)
+            _answer(doc, answer, charts.get(answer.chart_key))
 
     if content.closing:
         doc.add_heading("Next steps", level=1)

@@ -68,3 +68,9 @@ EVENT_LABELS = {
 def event_label(event: str) -> str:
     """Return an audit event of a document as the history on its page names it."""
     return EVENT_LABELS.get(str(event), str(event).removeprefix("document.").replace("_", " ").capitalize())
+
+
+@register.simple_tag
+def chart_for(figures, answer):
+    """Return the chart drawn for this answer in a document's PDF ({url, alt, caption}), or None."""
+    return (figures or {}).get(answer.chart_key)

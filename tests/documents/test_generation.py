@@ -321,12 +321,12 @@ def test_storage_keys_are_one_per_document_and_version():
     assert Path(key).parts[:2] == ("documents", "s")
 
 
-def test_web_processes_never_import_weasyprint():
+def test_web_processes_never_import_weasyprint_or_matplotlib():
     code = (
         "import django, sys; django.setup(); "
         "import documents.views, documents.services, documents.tasks, documents.admin; "
-        "print('weasyprint' in sys.modules)"
+        "print('weasyprint' in sys.modules, 'matplotlib' in sys.modules)"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert result.stdout.strip().splitlines()[-1] == "False False"
