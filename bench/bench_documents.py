@@ -4,12 +4,15 @@ Runs against the embedded PostgreSQL and Redis, in a database of its own (`acqs_
 recreated each run), with files in a temporary folder:
 
 1. Pipeline against WeasyPrint, in this process: the full generation service for a PDF (lock, status
-   changes and audit rows, the answers turned into content, the template, WeasyPrint, the storage
-   write) against WeasyPrint alone rendering the very HTML the pipeline rendered. The two alternate
-   so that noise on a shared machine falls on both. Budget: the pipeline's median within 1.3x.
+   changes and audit rows, the answers turned into content, the charts, the template, WeasyPrint,
+   the storage write) against WeasyPrint alone rendering the very HTML (and chart SVGs) the pipeline
+   rendered. The two alternate so that noise on a shared machine falls on both. Budget: the
+   pipeline's median within 1.3x.
 2. One real Celery worker process (solo pool) generating 208 documents of the demo questionnaire
    (13 versions of its 8 types, PDF and DOCX): documents per minute, and the worker's resident memory
    after 10 and after 200 documents. Budget: memory flat, the second within 1.3x of the first.
+3. One chart (documents/charts.py) drawn as SVG and 200 dpi PNG from the demo's matrix answers: the
+   median time per chart.
 """
 
 from __future__ import annotations
@@ -90,9 +93,10 @@ def _pipeline_against_weasyprint(session, rounds: int) -> dict:
     import weasyprint
 
     from documents import selectors, services
-    from documents.fetcher import BASE_URL, url_fetcher
+    from documents.charts import FAMILY_COLORS, document_charts
+    from documents.fetcher import BASE_URL, resources_served, url_fetcher
     from documents.models import Document, DocumentFormat
-    from documents.pdf import font_config, html_render
+    from documents.pdf import font_config
 
     wanted = rounds + WARM_UP
     pdfs = list(Document.objects.filter(session=session, version=1, format=DocumentFormat.PDF))
@@ -104,14 +108,10 @@ def _pipeline_against_weasyprint(session, rounds: int) -> dict:
     for index, document in enumerate(pdfs):
         document = Document.objects.select_related("document_type", "session").get(pk=document.pk)
         content = selectors.document_content_for(document=document)
-        html = html_render(
-            template_name=document.document_type.template_path,
-            context={
-                "content": content,
-                "cover": services._cover(document, document.session),
-                "document": document,
-            },
-        )
+        cover = services._cover(document, document.session, content)
+        color = FAMILY_COLORS.get(content.category, "#1f5fbf")
+        charts = document_charts(content.sections, color=color, formats=("svg",))
+        html, resources = services.pdf_source(document=document, content=content, cover=cover, charts=charts)
         # Alternate which runs first, so that noise on a shared machine falls on both alike.
         for which in ("pipeline", "direct") if index % 2 else ("direct", "pipeline"):
             start = time.perf_counter()
@@ -119,10 +119,12 @@ def _pipeline_against_weasyprint(session, rounds: int) -> dict:
                 services.document_generate(document_id=document.pk)
                 pipeline = (time.perf_counter() - start) * 1000
             else:
-                # The same WeasyPrint call the pipeline makes, with the same (shared) font configuration.
-                weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).write_pdf(
-                    font_config=font_config()
-                )
+                # The same WeasyPrint call the pipeline makes, on the same HTML and resources (the charts
+                # already drawn), with the same (shared) font configuration.
+                with resources_served(resources):
+                    weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).write_pdf(
+                        font_config=font_config()
+                    )
                 direct = (time.perf_counter() - start) * 1000
         if index >= WARM_UP:  # fonts, template and structure caches
             pipeline_ms.append(pipeline)
@@ -134,6 +136,25 @@ def _pipeline_against_weasyprint(session, rounds: int) -> dict:
         "weasyprint_median_ms": direct_median,
         "pipeline_ratio": pipeline_median / direct_median,
     }
+
+
+def _chart_timing(session, rounds: int = 30) -> dict:
+    """Time drawing one chart (SVG and PNG) from the demo's matrix answers."""
+    from documents import selectors
+    from documents.charts import matrix_chart
+    from documents.models import Document
+
+    answers = []
+    for document in Document.objects.filter(session=session, version=1).select_related("document_type"):
+        content = selectors.document_content_for(document=document)
+        answers += [a for section in content.sections for a in section.answers if a.levels]
+    matrix_chart(answers[0], color="#1f5fbf")  # matplotlib's import and font cache
+    timings = []
+    for index in range(rounds):
+        start = time.perf_counter()
+        matrix_chart(answers[index % len(answers)], color="#1f5fbf")
+        timings.append((time.perf_counter() - start) * 1000)
+    return {"chart_median_ms": statistics.median(timings), "charts_timed": rounds}
 
 
 def _rss(pid: int) -> int:
@@ -213,6 +234,7 @@ def main(rounds: int = 40) -> dict:
         database_url = _prepare_django(media_root)
         session = _completed_demo_session()
         result = _pipeline_against_weasyprint(session, rounds)
+        result.update(_chart_timing(session))
         result.update(_worker_run(session, database_url, media_root, Path(media_root) / "worker.log"))
     finally:
         shutil.rmtree(media_root, ignore_errors=True)
@@ -230,6 +252,8 @@ def report(result: dict) -> str:
         f"  per PDF ({result['pdfs']} PDFs): pipeline median {result['pipeline_median_ms']:.1f} ms,"
         f" WeasyPrint alone on the same HTML {result['weasyprint_median_ms']:.1f} ms\n"
         f"  ratio {result['pipeline_ratio']:.2f}x  ({pipeline} the {result['pipeline_target']}x budget)\n"
+        f"  one chart (SVG and 200 dpi PNG): median {result['chart_median_ms']:.1f} ms"
+        f" over {result['charts_timed']}\n"
         f"  worker memory: {result['rss_10_mb']:.0f} MB after 10 documents,"
         f" {result['rss_200_mb']:.0f} MB after 200\n"
         f"  ratio {result['memory_ratio']:.2f}x  ({memory} the {result['memory_target']}x budget)"

@@ -37,8 +37,11 @@ def _alt(answer: Answer) -> str:
     return f"{answer.label}. " + "; ".join(parts) + "."
 
 
-def matrix_chart(answer: Answer, *, color: str) -> Chart | None:
-    """Return a bar chart of a matrix answer's levels, or None when the answer has none to draw."""
+def matrix_chart(answer: Answer, *, color: str, formats: tuple[str, ...] = ("svg", "png")) -> Chart | None:
+    """Return a bar chart of a matrix answer's levels, or None when the answer has none to draw.
+
+    ``formats`` says which drawings to make: the PDF needs only the SVG, Word only the PNG.
+    """
     if answer.kind != "table" or not answer.levels or len(answer.scale) < 2:
         return None
     import matplotlib
@@ -66,17 +69,19 @@ def matrix_chart(answer: Answer, *, color: str) -> Chart | None:
             axes.spines[side].set_visible(False)
         figure.tight_layout()
         svg, png = io.BytesIO(), io.BytesIO()
-        figure.savefig(svg, format="svg", metadata={"Date": None})
-        figure.savefig(png, format="png", dpi=PRINT_DPI)
+        if "svg" in formats:
+            figure.savefig(svg, format="svg", metadata={"Date": None})
+        if "png" in formats:
+            figure.savefig(png, format="png", dpi=PRINT_DPI)
     return Chart(caption=answer.label, alt=_alt(answer), svg=svg.getvalue(), png=png.getvalue())
 
 
-def document_charts(sections, *, color: str) -> dict[str, Chart]:
+def document_charts(sections, *, color: str, formats: tuple[str, ...] = ("svg", "png")) -> dict[str, Chart]:
     """Return the charts of a document's content, by ``Answer.chart_key``."""
     charts = {}
     for section in sections:
         for answer in section.answers:
-            chart = matrix_chart(answer, color=color)
+            chart = matrix_chart(answer, color=color, formats=formats)
             if chart is not None:
                 charts[answer.chart_key] = chart
     return charts

@@ -380,28 +380,35 @@ def document_render(*, document: Document) -> _Artefact:
     content = selectors.document_content_for(document=document, session=session)
     cover = _cover(document, session, content)
     color = cover.branding.primary_color or FAMILY_COLORS.get(content.category, FAMILY_COLORS["CTO"])
-    charts = document_charts(content.sections, color=color)
-    if document.format == DocumentFormat.PDF:
-        resources = {"logo": (cover.logo, cover.branding.logo_mime_type)} if cover.logo else {}
-        figures = {}
-        for number, (key, chart) in enumerate(charts.items(), start=1):
-            name = f"chart-{number}.svg"
-            resources[name] = (chart.svg, "image/svg+xml")
-            figures[key] = {"url": resource_url(name), "alt": chart.alt, "caption": chart.caption}
-        html = html_render(
-            template_name=document.document_type.template_path or DEFAULT_TEMPLATE,
-            context={
-                "content": content,
-                "cover": cover,
-                "document": document,
-                "logo_url": resource_url("logo") if cover.logo else "",
-                "figures": figures,
-            },
-        )
+    pdf = document.format == DocumentFormat.PDF
+    charts = document_charts(content.sections, color=color, formats=("svg",) if pdf else ("png",))
+    if pdf:
+        html, resources = pdf_source(document=document, content=content, cover=cover, charts=charts)
         payload, pages = pdf_render(html, resources)
         return _Artefact(payload, pages, content, pages_estimated=False)
     payload, pages = docx_render(content, cover, charts)
     return _Artefact(payload, pages, content, pages_estimated=True)
+
+
+def pdf_source(*, document: Document, content: Content, cover: Cover, charts: dict) -> tuple[str, dict]:
+    """Return a PDF's HTML and the resources WeasyPrint may fetch for it (the logo, the charts' SVG)."""
+    resources = {"logo": (cover.logo, cover.branding.logo_mime_type)} if cover.logo else {}
+    figures = {}
+    for number, (key, chart) in enumerate(charts.items(), start=1):
+        name = f"chart-{number}.svg"
+        resources[name] = (chart.svg, "image/svg+xml")
+        figures[key] = {"url": resource_url(name), "alt": chart.alt, "caption": chart.caption}
+    html = html_render(
+        template_name=document.document_type.template_path or DEFAULT_TEMPLATE,
+        context={
+            "content": content,
+            "cover": cover,
+            "document": document,
+            "logo_url": resource_url("logo") if cover.logo else "",
+            "figures": figures,
+        },
+    )
+    return html, resources
 
 
 def document_generate(*, document_id, attempt: int = 1, final_attempt: bool = True) -> Document | None:
