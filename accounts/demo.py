@@ -32,6 +32,9 @@ DEMO_LOGINS = [
     DemoLogin("reviewer", "reviewer@demo.example", "demo-reviewer-password"),
     DemoLogin("admin", DEMO_ADMIN_EMAIL, "demo-admin-password"),
     DemoLogin("operator", DEMO_OPERATOR_EMAIL, "demo-operator-password"),
+    # Clients who have completed the questionnaire already (sessions_app/demo.py): documents to review.
+    DemoLogin("startup", "startup@demo.example", "demo-startup-password"),
+    DemoLogin("enterprise", "enterprise@demo.example", "demo-enterprise-password"),
 ]
 # The accounts that must pass a second factor, with the demo secret.
 MFA_ROLES = {"admin", "operator"}
@@ -39,16 +42,18 @@ MFA_ROLES = {"admin", "operator"}
 
 @transaction.atomic
 def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
-    """Create (or repair) the demo organization, a client, a reviewer, its admin and an operator.
+    """Create (or repair) the demo organization, its clients, a reviewer, its admin and an operator.
 
     The admin is what every customer organization gets: staff, not a superuser, in the Organization
     admins group, so the admin site shows them their own organization only. The operator is a
     superuser, who acts for every organization and the shared catalogue.
     """
     organization, _ = Organization.all_objects.update_or_create(
-        slug=DEMO_ORG_SLUG,
-        defaults={"name": "Demo Consulting Ltd", "deleted_at": None, "settings": {"industry": "technology"}},
+        slug=DEMO_ORG_SLUG, defaults={"name": "Demo Consulting Ltd", "deleted_at": None}
     )
+    if (organization.settings or {}).get("industry") != "technology":  # keep what else is set (branding)
+        organization.settings = {**(organization.settings or {}), "industry": "technology"}
+        organization.save(update_fields=["settings", "updated_at"])
     groups = {
         "reviewer": Group.objects.get(name="Reviewers"),
         "admin": Group.objects.get(name=ORGANIZATION_ADMINS),
@@ -62,6 +67,13 @@ def demo_accounts_ensure() -> tuple[Organization, list[DemoLogin]]:
             "name": "Riley Reviewer",
         },
         "admin": {"role": UserRole.ADMIN, "is_staff": True, "is_superuser": False, "name": "Alex Admin"},
+        "startup": {"role": UserRole.CLIENT, "is_staff": False, "is_superuser": False, "name": "Sam Sprout"},
+        "enterprise": {
+            "role": UserRole.CLIENT,
+            "is_staff": False,
+            "is_superuser": False,
+            "name": "Erin Meridian",
+        },
         "operator": {
             "role": UserRole.SUPER_ADMIN,
             "is_staff": True,

@@ -1,14 +1,17 @@
 """`manage.py seed_demo`: create the demo organization, its accounts and demo content; safe to run again.
 
 Here in config, above the apps, because it sequences more than one app's own demo step: the
-accounts (accounts/demo.py), then the questionnaire (questionnaires/demo.py).
+accounts (accounts/demo.py), the questionnaire (questionnaires/demo.py), then two clients' completed
+sessions (sessions_app/demo.py), whose documents the worker generates for the reviewer.
 """
 
 from django.core.management.base import BaseCommand
 
 from accounts import mfa
 from accounts.demo import DEMO_ADMIN_TOTP_SECRET, MFA_ROLES, demo_accounts_ensure
+from accounts.models import User
 from questionnaires.demo import demo_questionnaire_ensure
+from sessions_app.demo import PROFILES, demo_sessions_ensure
 
 
 class Command(BaseCommand):
@@ -26,4 +29,10 @@ class Command(BaseCommand):
                     f"  {'':<34} (add it to an authenticator app, or run"
                     " `.venv/bin/python manage.py demo_totp` for a current code)"
                 )
-        self.stdout.write(f"Demo questionnaire: {demo_questionnaire_ensure(organization=organization).name}")
+        questionnaire = demo_questionnaire_ensure(organization=organization)
+        self.stdout.write(f"Demo questionnaire: {questionnaire.name}")
+        clients = {u.email: u for u in User.objects.filter(email__in=PROFILES)}
+        for session in demo_sessions_ensure(clients=clients, questionnaire=questionnaire):
+            self.stdout.write(
+                f"  completed by {session.user.email}: its documents wait for review (reviewer@demo.example)"
+            )
