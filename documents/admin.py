@@ -2,13 +2,15 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from core.admin import GLOBAL, TenantAdmin
+from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
 from documents import services
 from documents.models import (
     Document,
@@ -20,6 +22,7 @@ from documents.models import (
 )
 from documents.schemas import DOCUMENT_TYPE_METADATA_SCHEMA
 from questionnaires.schemas import schema_errors
+from sessions_app.models import Session
 
 
 class DocumentTypeForm(forms.ModelForm):
@@ -65,6 +68,60 @@ class DocumentTypeAdmin(TenantAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
+    change_form_template = "admin/documents/documenttype/change_form.html"
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<uuid:object_id>/preview/", preview, name="documents_documenttype_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        """Render this type from one of the organization's sessions, storing nothing (render_document)."""
+        document_type = self.tenant_object_or_404(request, object_id)
+        if not self.has_view_permission(request, document_type):
+            raise PermissionDenied
+        sessions = Session.objects.select_related("user", "questionnaire").order_by("-updated_at")
+        if not acts_for_every_organization(request.user):
+            sessions = sessions.filter(user__organization_id=request.user.organization_id)
+        form = PreviewForm(request.GET if "session" in request.GET else None, sessions=sessions)
+        if form.is_valid():
+            document = Document(
+                session=form.cleaned_data["session"],
+                document_type=document_type,
+                format=form.cleaned_data["format"],
+                version=1,
+            )
+            artefact = services.document_render(document=document)
+            response = HttpResponse(artefact.payload, content_type=document.content_type)
+            disposition = "inline" if document.format == DocumentFormat.PDF else "attachment"
+            name = f"{document_type.slug}-preview.{document.extension}"
+            response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": document_type,
+            "title": f"Preview {document_type.name} against a session",
+            "form": form,
+        }
+        status = 400 if form.is_bound else 200  # a session not offered here is bad input, never a render
+        return TemplateResponse(request, "admin/documents/documenttype/preview.html", context, status=status)
+
+
+class PreviewForm(forms.Form):
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(), help_text="Its visible, valid answers are used, as generation would."
+    )
+    format = forms.ChoiceField(choices=DocumentFormat.choices, initial=DocumentFormat.PDF)
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = (
+            lambda s: f"{s.user.display_name} · {s.questionnaire.name} · {s.get_status_display()}"
+        )
 
 
 class FailedFilter(admin.SimpleListFilter):

@@ -22,6 +22,15 @@ DOCUMENT_TYPE_METADATA_SCHEMA = {
                 "additionalProperties": False,
             },
         },
+        "cover": {
+            "type": "object",
+            "description": "Where the cover finds the client's company (docs/documents.md).",
+            "properties": {
+                "company_field": {"type": "string", "minLength": 1, "maxLength": 100},
+                "company_key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,62}$"},
+            },
+            "additionalProperties": False,
+        },
         "fields": {
             "type": "object",
             "additionalProperties": {
