@@ -1,17 +1,23 @@
 """Admin for document types (editable catalogue) and generated documents (read-mostly, with a retry)."""
 
+import hashlib
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
-from documents import services
+from documents import selectors, services
+from documents.blocks import blocks_problems
 from documents.models import (
     Document,
     DocumentFormat,
@@ -19,22 +25,69 @@ from documents.models import (
     DocumentStatus,
     DocumentType,
     IllegalTransition,
+    Recommendation,
 )
+from documents.recommendations import AUTHORED_FIELDS, recommendation_problems
 from documents.schemas import DOCUMENT_TYPE_METADATA_SCHEMA
+from documents.wordtemplates import MAX_UPLOAD, word_template_problems
 from questionnaires.schemas import schema_errors
 from sessions_app.models import Session
 
+CONDITION_HELP = (
+    "The visibility rules' JSON shape, with question keys, matrix rows as key.row and computed values: "
+    '{"field": "engineering_maturity.ci", "operator": "in", "value": ["none", "adhoc"]}. '
+    "Choices are compared by their option value. Empty: it always applies."
+)
+TEMPLATE_HELP = (
+    "Sandboxed Jinja2 templates that read answers by key and computed values by name, "
+    "e.g. {{ technical_debt|out_of(10) }}, {{ technology_budget|money }}, {{ platforms|list }}. "
+    "See the documentation of documents, “Content as blocks”."
+)
+
 
 class DocumentTypeForm(forms.ModelForm):
+    word_template = forms.FileField(
+        required=False,
+        label="Word template",
+        help_text="A .docx written with docxtpl tags ({{ company }}, {{ technology_budget|money }}, "
+        "{% for r in recommendations %}…{% endfor %}, {{ charts.engineering_maturity }}); the Word file of "
+        "this type is then filled from it. Checked on upload; see the documentation of documents.",
+    )
+    word_template_clear = forms.BooleanField(
+        required=False,
+        label="Remove the Word template",
+        help_text="Word files are then drawn from the blocks.",
+    )
+
     class Meta:
         model = DocumentType
         fields = "__all__"  # noqa: DJ007 - every column of the seed's table is editable here
+
+    def clean_word_template(self):
+        upload = self.cleaned_data.get("word_template")
+        if not upload:
+            return None
+        if not upload.name.lower().endswith(".docx"):
+            raise forms.ValidationError("Upload a Word document (.docx).")
+        data = upload.read(MAX_UPLOAD + 1)
+        names = set(selectors.content_schema(every_organization=True))
+        problems = word_template_problems(data, names)
+        if problems:
+            raise forms.ValidationError(problems)
+        return {"name": upload.name[:200], "data": data}
 
     def clean_metadata(self):
         metadata = self.cleaned_data.get("metadata") or {}
         problems = schema_errors(metadata, DOCUMENT_TYPE_METADATA_SCHEMA)
         if problems:
             raise forms.ValidationError(problems)
+        unchanged = metadata.get("blocks") == (self.instance.metadata or {}).get("blocks")
+        if metadata.get("blocks") and not unchanged:
+            # Blocks are checked when they change (an edit of the name does not recheck the shipped
+            # content). The type is global: its blocks may read every organization's questionnaires.
+            problems = blocks_problems(metadata["blocks"], selectors.content_schema(every_organization=True))
+            if problems:
+                raise forms.ValidationError(problems)
         return metadata
 
     def clean_template_path(self):
@@ -70,6 +123,27 @@ class DocumentTypeAdmin(TenantAdmin):
     readonly_fields = ["created_at", "updated_at"]
     change_form_template = "admin/documents/documenttype/change_form.html"
 
+    def save_model(self, request, obj, form, change):
+        """Store an uploaded Word template and name it in the type's metadata (or drop it)."""
+        upload = form.cleaned_data.get("word_template")
+        metadata = dict(obj.metadata or {})
+        if upload:
+            digest = hashlib.sha256(upload["data"]).hexdigest()
+            key = default_storage.save(
+                f"document-templates/{obj.slug}/{digest[:16]}.docx", ContentFile(upload["data"])
+            )
+            metadata["word_template"] = {
+                "key": key,
+                "name": upload["name"],
+                "size": len(upload["data"]),
+                "sha256": digest,
+                "uploaded_at": timezone.now().isoformat(timespec="seconds"),
+            }
+        elif form.cleaned_data.get("word_template_clear"):
+            metadata.pop("word_template", None)
+        obj.metadata = metadata
+        super().save_model(request, obj, form, change)
+
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
         return [
@@ -93,6 +167,8 @@ class DocumentTypeAdmin(TenantAdmin):
                 format=form.cleaned_data["format"],
                 version=1,
             )
+            if request.GET.get("show") == "page":
+                return self._preview_page(request, document_type, form, document)
             artefact = services.document_render(document=document)
             response = HttpResponse(artefact.payload, content_type=document.content_type)
             disposition = "inline" if document.format == DocumentFormat.PDF else "attachment"
@@ -109,6 +185,24 @@ class DocumentTypeAdmin(TenantAdmin):
         status = 400 if form.is_bound else 200  # a session not offered here is bad input, never a render
         return TemplateResponse(request, "admin/documents/documenttype/preview.html", context, status=status)
 
+    def _preview_page(self, request, document_type, form, document):
+        """The preview beside what produced each block: the answers, computed values and rules."""
+        content = selectors.document_content_for(document=document, session=document.session)
+        query = request.GET.copy()
+        query.pop("show", None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": document_type,
+            "title": f"Preview {document_type.name} against a session",
+            "form": form,
+            "file_url": f"{request.path}?{query.urlencode()}",
+            "is_pdf": document.format == DocumentFormat.PDF,
+            "provenance": content.provenance(),
+            "content": content,
+        }
+        return TemplateResponse(request, "admin/documents/documenttype/preview.html", context)
+
 
 class PreviewForm(forms.Form):
     session = forms.ModelChoiceField(
@@ -119,8 +213,8 @@ class PreviewForm(forms.Form):
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions
-        self.fields["session"].label_from_instance = (
-            lambda s: f"{s.user.display_name} · {s.questionnaire.name} · {s.get_status_display()}"
+        self.fields["session"].label_from_instance = lambda s: (
+            f"{s.user.display_name} · {s.questionnaire.name} · {s.get_status_display()}"
         )
 
 
@@ -245,3 +339,81 @@ class DocumentOutboxAdmin(TenantAdmin):
         sent = services.documents_outbox_drain(document_ids=list(queryset.values_list("pk", flat=True)))
         level = messages.SUCCESS if sent else messages.WARNING
         self.message_user(request, f"{sent} message(s) sent; the rest wait for the broker.", level)
+
+
+class RecommendationForm(forms.ModelForm):
+    """Checks the condition and templates against the names of the questionnaires documents serve."""
+
+    document_types = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The document types that include it; none ticked means every type.",
+    )
+    # Set by RecommendationAdmin.get_form: whose questionnaires' keys the templates may read.
+    schema_organization_id = None
+    schema_every_organization = False
+
+    class Meta:
+        model = Recommendation
+        fields = ["organization", "key", "document_types", "is_active", *AUTHORED_FIELDS]
+        widgets = {
+            "condition": forms.Textarea(attrs={"rows": 6, "cols": 80, "class": "vLargeTextField"}),
+            "finding": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "rationale": forms.Textarea(attrs={"rows": 3, "cols": 80}),
+            "risk": forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_types"].choices = list(
+            DocumentType.objects.order_by("category", "name").values_list("slug", "name")
+        )
+
+    def clean_priority(self):
+        priority = self.cleaned_data.get("priority")
+        if priority is not None and not 1 <= priority <= 5:
+            raise forms.ValidationError("Priority runs from 1 (most urgent) to 5.")
+        return priority
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        written = {name: cleaned.get(name) for name in ("key", *AUTHORED_FIELDS)}
+        spec = selectors.recommendation_spec(Recommendation(**written))
+        schema = selectors.content_schema(
+            organization_id=self.schema_organization_id, every_organization=self.schema_every_organization
+        )
+        for field_name, problems in recommendation_problems(spec, schema).items():
+            self.add_error(field_name, problems)
+        return cleaned
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(TenantAdmin):
+    organization_path = "organization"
+    shared_catalogue = True  # the shared library (no organization) is read by all, written by superusers
+    form = RecommendationForm
+    list_display = ["title", "key", "priority", "impact", "effort", "timeframe", "owner_role", "organization"]
+    list_filter = ["priority", "impact", "effort", "timeframe", "is_active"]
+    search_fields = ["title", "key", "finding", "rationale"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["organization", "key", "title", "document_types", "is_active"]}),
+        ("When it applies", {"fields": ["condition"], "description": CONDITION_HELP}),
+        ("Priority", {"fields": ["priority", "impact", "effort", "timeframe", "owner_role"]}),
+        ("What documents say", {"fields": ["finding", "rationale", "risk"], "description": TEMPLATE_HELP}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        every = acts_for_every_organization(request.user)
+        organization_id = getattr(obj, "organization_id", None) or getattr(
+            request.user, "organization_id", None
+        )
+        return type(
+            form.__name__,
+            (form,),
+            {"schema_organization_id": organization_id, "schema_every_organization": every and obj is None},
+        )

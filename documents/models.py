@@ -205,3 +205,79 @@ class DocumentOutbox(models.Model):
 
     def __str__(self):
         return f"Generation of document {self.document_id} (tried {self.attempts} times)"
+
+
+class Impact(models.TextChoices):
+    HIGH = "HIGH", "High"
+    MEDIUM = "MEDIUM", "Medium"
+    LOW = "LOW", "Low"
+
+
+class Timeframe(models.TextChoices):
+    # The roadmap's phases, in order (documents/blocks.py TIMEFRAMES names them in documents).
+    NOW = "NOW", "Now (0–3 months)"
+    NEXT_QUARTER = "NEXT_QUARTER", "Next quarter"
+    THIS_YEAR = "THIS_YEAR", "Later this year"
+    NEXT_YEAR = "NEXT_YEAR", "Next year"
+
+
+class Recommendation(TimestampedModel):
+    """One entry of the recommendations library (docs/documents.md, "Recommendations").
+
+    Extra to the seed. NULL organization is the shared library every organization's documents draw
+    on (superusers edit it); an organization adds its own. Empty ``document_types`` means every type.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_column="org_id",
+        related_name="recommendations",
+        help_text="Empty: the shared library, which every organization's documents use.",
+    )
+    key = models.SlugField(max_length=100, help_text="A stable name, cited in documents' provenance.")
+    title = models.CharField(max_length=300, help_text="What to do, as the roadmap names the initiative.")
+    document_types = ArrayField(
+        models.SlugField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="The document types that include it; none selected means every type.",
+    )
+    condition = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="When it applies, in the visibility rules' shape, with question keys and option values. "
+        "Empty: always.",
+    )
+    priority = models.PositiveSmallIntegerField(default=3, help_text="1 is the most urgent, 5 the least.")
+    impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.MEDIUM)
+    effort = models.CharField(max_length=10, choices=Impact.choices, default=Impact.MEDIUM)
+    timeframe = models.CharField(max_length=20, choices=Timeframe.choices, default=Timeframe.THIS_YEAR)
+    owner_role = models.CharField(max_length=100, blank=True, help_text="Who owns it, e.g. CTO.")
+    finding = models.TextField(blank=True, help_text="Template: what the answers show.")
+    rationale = models.TextField(blank=True, help_text="Template: why this follows, citing the answers.")
+    risk = models.TextField(blank=True, help_text="Template: what happens if nothing is done.")
+    is_active = models.BooleanField(default=True, db_default=True)
+
+    class Meta:
+        db_table = "recommendations"
+        ordering = ["priority", "key"]
+        indexes = [models.Index(fields=["organization", "is_active"], name="idx_recommendations_org")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"],
+                name="recommendations_key_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1) & Q(priority__lte=5), name="recommendations_priority_range"
+            ),
+            choices_check("impact", Impact, "recommendations_impact_valid"),
+            choices_check("effort", Impact, "recommendations_effort_valid"),
+            choices_check("timeframe", Timeframe, "recommendations_timeframe_valid"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_COMPANY_KEY = "company_legal_name"
+WORDS_PER_PAGE = 350  # a page of the Word layout, headings and tables included, holds about this many
 
 MONTHS = (
     "January",
@@ -57,10 +58,21 @@ class TypeSpec:
     # type, else the answer of the question whose key is ``company_key`` (metadata.cover).
     company_field: str = ""
     company_key: str = DEFAULT_COMPANY_KEY
+    # The type's content as ordered blocks (documents/blocks.py); none: the outline of answers alone.
+    blocks: tuple[Any, ...] = ()
+    version: str = ""  # when the type was last changed: provenance names the template's version
+    word_template: str = ""  # the storage key of an uploaded docxtpl template (documents/wordtemplates.py)
 
     @classmethod
     def from_row(
-        cls, *, slug: str, name: str, category: str = "", required_questions=None, metadata=None
+        cls,
+        *,
+        slug: str,
+        name: str,
+        category: str = "",
+        required_questions=None,
+        metadata=None,
+        version: str = "",
     ) -> TypeSpec:
         metadata = metadata if isinstance(metadata, Mapping) else {}
         outline = tuple(
@@ -81,6 +93,11 @@ class TypeSpec:
             fields=fields if isinstance(fields, Mapping) else {},
             company_field=str(cover.get("company_field") or ""),
             company_key=str(cover.get("company_key") or DEFAULT_COMPANY_KEY),
+            blocks=tuple(metadata.get("blocks") or ()) if isinstance(metadata.get("blocks"), list) else (),
+            version=version,
+            word_template=str((metadata.get("word_template") or {}).get("key") or "")
+            if isinstance(metadata.get("word_template"), Mapping)
+            else "",
         )
 
 
@@ -130,6 +147,27 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """The figures of one chart a content block asks for; documents/charts.py draws it.
+
+    ``kind`` is "bar" or "radar" (``labels`` are areas, ``series`` their levels on ``scale``, where
+    1 is ``scale[0]``), "line" (``labels`` are periods, ``series`` one or more named lines, ``unit``
+    the prefix of their figures, e.g. "US$") or "timeline" (``labels`` are initiatives, ``phases``
+    the timeframes in order, ``spans`` each initiative's first and last phase, 0-based).
+    """
+
+    key: str  # names the chart among a document's charts
+    kind: str
+    caption: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...] = ()
+    scale: tuple[str, ...] = ()
+    unit: str = ""
+    phases: tuple[str, ...] = ()
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     intro: str
@@ -145,6 +183,17 @@ class Content:
     closing: str
     sections: tuple[Section, ...]
     company: str = ""  # the client's company, as they named it; "" when they did not
+    # The assembled blocks (documents/blocks.Block) when the type declares blocks; the sections then
+    # follow them as an appendix of the answers they were drawn from.
+    blocks: tuple[Any, ...] = ()
+    # What an uploaded Word template reads (answers, computed values, recommendations) and the session's
+    # facts its charts are drawn from; empty for a type without blocks or a Word template.
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    facts: Any = field(default=None, compare=False)
+
+    def provenance(self) -> list[dict[str, Any]]:
+        """Return what produced each block: questions, answers, computed values, rules, template."""
+        return [dict(block.source) for block in self.blocks]
 
     def sources(self) -> list[dict[str, Any]]:
         """Return where each section came from: its questions, responses and their revisions."""
@@ -167,6 +216,7 @@ class Content:
     @property
     def word_count(self) -> int:
         words = sum(len(text.split()) for text in (self.summary, self.closing))
+        words += sum(block.words for block in self.blocks)
         for section in self.sections:
             words += len(section.title.split()) + len(section.intro.split())
             for answer in section.answers:

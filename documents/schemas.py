@@ -31,6 +31,25 @@ DOCUMENT_TYPE_METADATA_SCHEMA = {
             },
             "additionalProperties": False,
         },
+        "word_template": {
+            "type": "object",
+            "description": "The uploaded docxtpl template the Word file is filled from (set by the admin).",
+            "required": ["key"],
+            "properties": {
+                "key": {"type": "string", "minLength": 1, "maxLength": 500},
+                "name": {"type": "string", "maxLength": 200},
+                "size": {"type": "integer", "minimum": 0},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "uploaded_at": {"type": "string"},
+            },
+            "additionalProperties": False,
+        },
+        "blocks": {
+            "type": "array",
+            "description": "The document's content, in order (docs/documents.md, documents/blocks.py).",
+            "maxItems": 200,
+            "items": {"type": "object", "required": ["kind"]},
+        },
         "fields": {
             "type": "object",
             "additionalProperties": {

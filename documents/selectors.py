@@ -5,17 +5,24 @@ their own approved ones, and anything else is a 404 (never a 403) so that ids re
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from audit.models import AuditLog
+from documents.blocks import assemble
+from documents.facts import Facts, merge_schemas, schema_of
 from documents.metadata_cache import session_documents_cached
-from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType
-from documents.rendering import Content, TypeSpec, document_content
+from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType, Recommendation
+from documents.recommendations import RecommendationSpec, recommendations_included
+from documents.rendering import Content, TypeSpec, document_content, format_date
+from questionnaires.expressions import computed_of
+from questionnaires.keys import key_of
 from questionnaires.structure import engine_for, structure_load
 
 REVIEW_PERMISSION = "accounts.review_document"
@@ -220,6 +227,7 @@ def type_spec(document_type: DocumentType) -> TypeSpec:
         category=document_type.category,
         required_questions=[str(q) for q in document_type.required_questions or ()],
         metadata=document_type.metadata,
+        version=document_type.updated_at.isoformat(timespec="seconds") if document_type.updated_at else "",
     )
 
 
@@ -239,9 +247,98 @@ def document_content_for(*, document: Document, session=None) -> Content:
         answers=session_answers(session=session),
         industry=session.industry,
     )
-    return document_content(
-        spec=type_spec(document.document_type),
+    spec = type_spec(document.document_type)
+    content = document_content(
+        spec=spec, questions=structure.questions, visible=state.evaluation.visible, answers=state.answers
+    )
+    if not spec.blocks and not spec.word_template:
+        return content
+    facts = Facts(
         questions=structure.questions,
         visible=state.evaluation.visible,
         answers=state.answers,
+        computed=computed_of(structure.metadata),
+        extra={"company": content.company or session.user.display_name, "document": spec.name},
     )
+    organization_id = session.user.organization_id if session.user_id else None
+    library = recommendations_for(slug=spec.slug, organization_id=organization_id)
+    blocks = assemble(spec.blocks, facts, library, type_version=spec.version)
+    context = {}
+    if spec.word_template:  # what an uploaded Word template reads (documents/wordtemplates.py)
+        context = {
+            **facts.context(),
+            "recommendations": [item for item, _ in recommendations_included(facts, library)],
+            "version": document.version,
+            "today": format_date(timezone.localdate().isoformat()),
+        }
+    return replace(content, blocks=blocks, context=context, facts=facts)
+
+
+def recommendations_for(*, slug: str, organization_id) -> list[RecommendationSpec]:
+    """Return the active recommendations a type's documents draw on: the shared library and the
+    organization's own, where an organization's entry replaces a shared one of the same key."""
+    rows = Recommendation.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id=organization_id),
+        Q(document_types__len=0) | Q(document_types__contains=[slug]),
+        is_active=True,
+    ).order_by("organization_id")  # NULLs last: an organization's entry comes first
+    chosen: dict[str, RecommendationSpec] = {}
+    for row in rows:
+        chosen.setdefault(row.key, recommendation_spec(row))
+    return list(chosen.values())
+
+
+def recommendation_spec(row: Recommendation) -> RecommendationSpec:
+    return RecommendationSpec(
+        key=row.key,
+        title=row.title,
+        when=row.condition or None,
+        priority=row.priority,
+        impact=row.impact,
+        effort=row.effort,
+        timeframe=row.timeframe,
+        owner=row.owner_role,
+        finding=row.finding,
+        rationale=row.rationale,
+        risk=row.risk,
+        # An unsaved row (the admin's form, checked before saving) has no time of change yet.
+        version=row.updated_at.isoformat(timespec="seconds") if isinstance(row.updated_at, datetime) else "",
+    )
+
+
+def content_schema(*, organization_id=None, every_organization: bool = False) -> dict:
+    """Return the names document content may read, merged over the questionnaires it can serve.
+
+    Those are the shared catalogue's questionnaires and the organization's own (every
+    organization's for a superuser editing the global document types): their question keys,
+    matrix rows and computed values (documents/facts.py).
+    """
+    from questionnaires.models import Question, Questionnaire
+
+    questionnaires = Questionnaire.objects.all()
+    if not every_organization:
+        shared_or_own = Q(organization__isnull=True) | Q(organization_id=organization_id)
+        questionnaires = questionnaires.filter(shared_or_own)
+    computed = {}
+    for questionnaire_id, metadata in questionnaires.values_list("pk", "metadata"):
+        computed[questionnaire_id] = computed_of(metadata)
+    questions = (
+        Question.objects.filter(section__questionnaire__in=questionnaires)
+        .only("id", "type", "text", "options", "metadata", "section__questionnaire_id")
+        .select_related("section")
+    )
+    by_questionnaire: dict = {}
+    for question in questions:
+        by_questionnaire.setdefault(question.section.questionnaire_id, []).append(_Keyed(question))
+    return merge_schemas(
+        schema_of(by_questionnaire.get(pk, ()), declared) for pk, declared in computed.items()
+    )
+
+
+class _Keyed:
+    """A question row as documents/facts.py reads it: with its key from metadata."""
+
+    def __init__(self, question):
+        self.id, self.type, self.text = str(question.pk), question.type, question.text
+        self.options, self.metadata = question.options, question.metadata or {}
+        self.key = key_of(self.metadata)

@@ -26,7 +26,7 @@ from accounts.branding import LOGO_MAX_BYTES, branding_of, logo_type
 from audit.services import audit_record
 from core.transactions import after_commit
 from documents import emails, selectors
-from documents.charts import FAMILY_COLORS, document_charts
+from documents.charts import FAMILY_COLORS, chart_draw, document_charts
 from documents.fetcher import resource_url
 from documents.metadata_cache import document_metadata_changed
 from documents.models import (
@@ -41,6 +41,7 @@ from documents.pdf import html_render, pdf_render
 from documents.rendering import Content, document_plans, format_date
 from documents.storage import document_key, document_write
 from documents.word import Cover, docx_render
+from documents.wordtemplates import MAX_UPLOAD, WordTemplateError, word_fill
 from questionnaires.structure import structure_load
 from sessions_app.models import Session
 
@@ -51,7 +52,7 @@ MAX_ERROR_LENGTH = 2000
 COMPANY_MAX_LENGTH = 200  # a company name longer than this is cut on the cover
 FORMAT_ORDER = (DocumentFormat.PDF, DocumentFormat.DOCX)
 # Errors that another attempt cannot fix: the document fails at once instead of retrying.
-PERMANENT_ERRORS = (TemplateDoesNotExist, TemplateSyntaxError, IllegalTransition)
+PERMANENT_ERRORS = (TemplateDoesNotExist, TemplateSyntaxError, IllegalTransition, WordTemplateError)
 
 __all__ = [
     "GenerationError",
@@ -381,13 +382,43 @@ def document_render(*, document: Document) -> _Artefact:
     cover = _cover(document, session, content)
     color = cover.branding.primary_color or FAMILY_COLORS.get(content.category, FAMILY_COLORS["CTO"])
     pdf = document.format == DocumentFormat.PDF
-    charts = document_charts(content.sections, color=color, formats=("svg",) if pdf else ("png",))
+    charts = document_figures(content, color=color, formats=("svg",) if pdf else ("png",))
     if pdf:
         html, resources = pdf_source(document=document, content=content, cover=cover, charts=charts)
         payload, pages = pdf_render(html, resources)
         return _Artefact(payload, pages, content, pages_estimated=False)
-    payload, pages = docx_render(content, cover, charts)
+    if spec_word_template(document):
+        payload, pages = _word_from_template(document, content, cover, color)
+    else:
+        payload, pages = docx_render(content, cover, charts)
     return _Artefact(payload, pages, content, pages_estimated=True)
+
+
+def document_figures(content: Content, *, color: str, formats: tuple[str, ...]) -> dict:
+    """Return every chart of a document: its matrix answers' (by Answer.chart_key) and its blocks'."""
+    charts = document_charts(content.sections, color=color, formats=formats)
+    for block in content.blocks:
+        drawn = chart_draw(block.chart, color=color, formats=formats) if block.chart is not None else None
+        if drawn is not None:
+            charts[block.chart.key] = drawn
+    return charts
+
+
+def spec_word_template(document: Document) -> str:
+    """Return the storage key of the type's uploaded Word template, or ""."""
+    found = (document.document_type.metadata or {}).get("word_template")
+    return str(found.get("key") or "") if isinstance(found, dict) else ""
+
+
+def _word_from_template(document: Document, content: Content, cover: Cover, color: str) -> tuple[bytes, int]:
+    """Fill the type's uploaded Word template (documents/wordtemplates.py) with this session's content."""
+    key = spec_word_template(document)
+    try:
+        with default_storage.open(key, "rb") as handle:
+            data = handle.read(MAX_UPLOAD + 1)
+    except (OSError, ValueError) as error:
+        raise WordTemplateError(f"The type's Word template {key} cannot be read: {error}") from error
+    return word_fill(data, content, company=cover.prepared_for, color=color)
 
 
 def pdf_source(*, document: Document, content: Content, cover: Cover, charts: dict) -> tuple[str, dict]:
@@ -508,6 +539,7 @@ def _generation_finish(
         questionnaireId=str(session.questionnaire_id),
         questionnaireVersion=session.questionnaire_version,
         sources=artefact.content.sources(),
+        provenance=artefact.content.provenance(),
         pageCountEstimated=artefact.pages_estimated,
     )
     generating, generated = document.transition_to(DocumentStatus.GENERATED)

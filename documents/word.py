@@ -13,11 +13,9 @@ import math
 from dataclasses import dataclass, field
 
 from accounts.branding import Branding
-from documents.rendering import Answer, Content
+from documents.rendering import WORDS_PER_PAGE, Answer, Content
 
 logger = logging.getLogger(__name__)
-
-WORDS_PER_PAGE = 350  # a page of this layout, headings and tables included, holds about this many
 
 
 @dataclass(frozen=True)
@@ -39,14 +37,14 @@ class Cover:
         return " ".join(f"{name}: {value};" for name, value in colors.items() if value)
 
 
-def _chart(doc, chart) -> None:
+def _chart(doc, chart, suffix: str = "") -> None:
     """Add a chart's PNG with its figures as the picture's alternative text, and its caption."""
     from docx.shared import Cm, Pt
 
     picture = doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
     picture._inline.docPr.set("descr", chart.alt)  # what a screen reader says for the picture
     caption = doc.add_paragraph()
-    run = caption.add_run(f"{chart.caption}, as in the table above.")
+    run = caption.add_run(f"{chart.caption}{suffix}")
     run.italic, run.font.size = True, Pt(8.5)
 
 
@@ -77,9 +75,74 @@ def _answer(doc, answer: Answer, chart=None) -> None:
             cells[0].text, cells[1].text = label, value
         doc.add_paragraph()
         if chart is not None:
-            _chart(doc, chart)
+            _chart(doc, chart, ", as in the table above.")
     else:
         doc.add_paragraph(answer.text)
+
+
+def _table(doc, columns, rows, *, first_bold: bool = False) -> None:
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = str(text)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for index, (cell, text) in enumerate(zip(cells, row, strict=False)):
+            cell.text = str(text)
+            if first_bold and index == 0:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    doc.add_paragraph()
+
+
+def _block(doc, block, chart=None) -> None:
+    """Add one assembled content block (documents/blocks.py), as the PDF's _block.html draws it."""
+    from docx.shared import Pt
+
+    if block.kind == "heading":
+        doc.add_heading(block.title, level=1 if block.level == 1 else 2)
+        return
+    if block.title:
+        doc.add_heading(block.title, level=3)
+    if block.kind == "text":
+        for text in block.paragraphs:
+            doc.add_paragraph(text)
+    elif block.kind == "table":
+        _table(doc, block.columns, block.rows)
+    elif block.kind == "chart":
+        if chart is not None:
+            _chart(doc, chart)
+        if block.rows:
+            _table(doc, block.columns, block.rows)
+    elif block.kind == "findings":
+        for item in block.items:
+            paragraph = doc.add_paragraph(style="List Number")
+            paragraph.add_run(f"{item.title}. ").bold = True
+            paragraph.add_run(item.finding)
+            if item.evidence:
+                evidence = "; ".join(f"“{question}” — {answer}" for question, answer in item.evidence)
+                run = doc.add_paragraph().add_run(f"Evidence: {evidence}")
+                run.italic, run.font.size = True, Pt(8.5)
+    elif block.kind == "recommendations":
+        rows = [
+            (str(n), f"{i.title}\n{i.rationale}".strip(), i.impact_label, i.effort_label, i.when, i.owner)
+            for n, i in enumerate(block.items, start=1)
+        ]
+        _table(doc, ("#", "Recommendation", "Impact", "Effort", "When", "Owner"), rows)
+    elif block.kind == "risks":
+        rows = [(i.risk, i.impact_label, i.title) for i in block.items]
+        _table(doc, ("Risk", "Impact", "Mitigation"), rows)
+    elif block.kind == "roadmap":
+        if chart is not None:
+            _chart(doc, chart)
+        rows, previous = [], None
+        for item in block.items:
+            phase = item.phase if item.phase != previous else ""  # each phase named once, as in the PDF
+            rows.append((phase, item.title, item.owner, item.impact_label))
+            previous = item.phase
+        _table(doc, ("Phase", "Initiative", "Owner", "Impact"), rows, first_bold=True)
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
@@ -166,12 +229,17 @@ def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int
         cells = details.add_row().cells
         cells[0].text, cells[1].text = label, value
     doc.add_paragraph()
-    if content.summary:
+    if content.summary and not content.blocks:
         doc.add_heading("Purpose", level=1)
         doc.add_paragraph(content.summary)
 
+    for block in content.blocks:
+        _block(doc, block, charts.get(block.chart.key) if block.chart is not None else None)
+    if content.blocks and content.sections:
+        doc.add_page_break()
+        doc.add_heading("Appendix: the answers behind this document", level=1)
     for section in content.sections:
-        doc.add_heading(section.title, level=1)
+        doc.add_heading(section.title, level=2 if content.blocks else 1)
         if section.intro:
             intro = doc.add_paragraph()
             run = intro.add_run(section.intro)
@@ -180,7 +248,7 @@ def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int
         for answer in section.answers:
             _answer(doc, answer, charts.get(answer.chart_key))
 
-    if content.closing:
+    if content.closing and not content.blocks:
         doc.add_heading("Next steps", level=1)
         doc.add_paragraph(content.closing)
     note = doc.add_paragraph()

@@ -40,6 +40,7 @@ __all__ = [
     "computed_problems",
     "expression_names",
     "expression_trouble",
+    "expression_value",
 ]
 
 MAX_EXPRESSION_LENGTH = 500
@@ -402,6 +403,15 @@ def computed_evaluate(computed: list[Computed], values: Mapping[str, Any]) -> di
                 results[name] = NOT_AVAILABLE
             break
     return {item.name: results[item.name] for item in computed}
+
+
+def expression_value(expression: str, names: Mapping[str, Any]) -> Any:
+    """Return one expression's value over these names, or ``NOT_AVAILABLE``; never raises."""
+    try:
+        reads = expression_names(expression)
+    except ValueError:
+        return NOT_AVAILABLE
+    return _evaluate(expression, names, reads)
 
 
 def _evaluate(expression: str, names: Mapping[str, Any], reads: set[str]) -> Any:

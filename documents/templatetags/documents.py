@@ -74,3 +74,10 @@ def event_label(event: str) -> str:
 def chart_for(figures, answer):
     """Return the chart drawn for this answer in a document's PDF ({url, alt, caption}), or None."""
     return (figures or {}).get(answer.chart_key)
+
+
+@register.simple_tag
+def figure_for(figures, block):
+    """Return the chart drawn for a content block in a document's PDF ({url, alt, caption}), or None."""
+    chart = getattr(block, "chart", None)
+    return (figures or {}).get(chart.key) if chart is not None else None

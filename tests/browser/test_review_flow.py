@@ -12,7 +12,8 @@ from django.core import mail
 from django.test import Client
 
 from documents.catalogue import catalogue_load
-from documents.models import Document, DocumentStatus, DocumentType
+from documents.content import content_load
+from documents.models import Document, DocumentStatus, DocumentType, Recommendation
 from tests.documents import broker
 from tests.documents.builders import LEGAL_NAME, MISSION, complete_small_session, small_questionnaire
 from tests.documents.workers import Worker, wait_for
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 def document_types(transactional_db):
     """Transactional tests flush the tables that data migrations filled: put the catalogue back."""
     catalogue_load(DocumentType, only_missing=True)
+    content_load(DocumentType, Recommendation)
 
 
 @pytest.fixture

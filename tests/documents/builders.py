@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
+from documents.catalogue import DOCUMENT_TYPE_SLUGS
 from questionnaires.demo import demo_questionnaire_ensure
 from questionnaires.structure import structure_load
 from sessions_app import services as session_services
@@ -74,17 +75,8 @@ DEMO_ANSWERS: dict[str, object] = {
     "Is there anything else we should know?": "We expand to the North Sea next spring.",
 }
 
-# Slugs of the demo questionnaire's document types (those its document_mappings name).
-DEMO_TYPE_SLUGS = {
-    "technology-roadmap",
-    "technology-strategy",
-    "product-architecture",
-    "security-policy",
-    "disaster-recovery-plan",
-    "business-plan",
-    "financial-projections",
-    "brd",
-}
+# Slugs of the demo questionnaire's document types (those its document_mappings name): all 25.
+DEMO_TYPE_SLUGS = set(DOCUMENT_TYPE_SLUGS)
 
 
 def question_by_text(structure, text: str):

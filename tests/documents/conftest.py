@@ -10,7 +10,8 @@ ReviewerFactory).
 import pytest
 
 from documents.catalogue import catalogue_load
-from documents.models import DocumentType
+from documents.content import content_load
+from documents.models import DocumentType, Recommendation
 from tests.accounts.factories import ReviewerFactory
 from tests.documents import broker
 from tests.documents.builders import (
@@ -24,7 +25,8 @@ from tests.documents.builders import (
 
 @pytest.fixture(autouse=True)
 def document_types(request):
-    """The 25 document types (present after migrate; restored after a transactional test's flush).
+    """The 25 document types and their content (present after migrate; restored after a transactional
+    test's flush).
 
     Tests of pure logic, which use no database, get None.
     """
@@ -35,6 +37,7 @@ def document_types(request):
         return None
     request.getfixturevalue("db")  # the marker decides whether it is transactional
     catalogue_load(DocumentType, only_missing=True)
+    content_load(DocumentType, Recommendation)  # the types' blocks and the shared recommendations
     return {document_type.slug: document_type for document_type in DocumentType.objects.all()}
 
 
@@ -68,3 +71,35 @@ def small_session(client_a, small, media_root, django_capture_on_commit_callback
         )
     broker.queue_take()
     return session
+
+
+@pytest.fixture
+def operator(client, db):
+    """The test client logged in to the admin as a superuser (MFA passed): who edits document types."""
+    from accounts.services import mfa_activate
+    from tests.accounts.factories import TOTP_SECRET, UserFactory
+    from tests.accounts.helpers import login_with_mfa
+
+    superuser = UserFactory(email="operator@example.com", is_staff=True, is_superuser=True)
+    mfa_activate(user=superuser, secret=TOTP_SECRET, actor=None)
+    superuser.refresh_from_db()
+    return login_with_mfa(client, superuser)
+
+
+def type_form(document_type: DocumentType, **changes) -> dict:
+    """Return the admin's change form of a document type as posted unchanged, with ``changes``."""
+    import json
+
+    return {
+        "name": document_type.name,
+        "slug": document_type.slug,
+        "description": document_type.description or "",
+        "category": document_type.category,
+        "template_path": document_type.template_path,
+        "required_questions": "",
+        "output_formats": "PDF,DOCX",
+        "estimated_pages": document_type.estimated_pages,
+        "is_active": "on",
+        "metadata": json.dumps(document_type.metadata),
+        **changes,
+    }

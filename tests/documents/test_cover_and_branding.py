@@ -53,7 +53,7 @@ def branded(org_a, admin_user, media_root):
 
 
 def test_the_cover_names_the_clients_company_not_the_person(demo_session, client_a):
-    cover_pdf = pdf_text(generated(demo_session, "PDF")).split("Purpose")[0]
+    cover_pdf = pdf_text(generated(demo_session, "PDF")).split("Executive summary")[0]
     assert f"Prepared for {LEGAL_NAME}" in cover_pdf
     assert client_a.display_name not in cover_pdf
     assert "Version" in cover_pdf and "Date" in cover_pdf
@@ -98,7 +98,7 @@ def test_the_word_file_has_the_logo_a_running_header_page_numbers_and_brand_head
     assert 'w:instr="PAGE"' in footer_xml and 'w:instr="NUMPAGES"' in footer_xml
     assert "Confidential — prepared by Acme Advisory" in section.footer.paragraphs[0].text
     assert str(word.styles["Heading 1"].font.color.rgb) == "C8102E"
-    assert [p.style.name for p in word.paragraphs if p.text == "Purpose"] == ["Heading 1"]
+    assert [p.style.name for p in word.paragraphs if p.text == "Executive summary"] == ["Heading 1"]
 
 
 def test_a_logo_missing_from_storage_leaves_the_cover_without_one(branded, demo_session):

@@ -66,3 +66,14 @@ def test_another_organizations_session_is_refused_and_nothing_of_it_shows(org_ad
     assert "Select a valid choice" in " ".join(response.context["form"].errors["session"])
     assert client_b.email not in response.content.decode()
     assert Session.objects.filter(pk=other.pk).exists()
+
+
+def test_the_preview_page_shows_the_file_beside_what_produced_each_block(org_admin, demo_session, url):
+    before = _state()
+    page = org_admin.get(url, {"session": str(demo_session.pk), "format": "PDF", "show": "page"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "How this document was produced" in html
+    assert f'src="{url}?session={demo_session.pk}&amp;format=PDF"' in html
+    assert "Recommendation <code>" in html
+    assert _state() == before

@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand
 from accounts import mfa
 from accounts.demo import DEMO_ADMIN_TOTP_SECRET, MFA_ROLES, demo_accounts_ensure
 from accounts.models import User
+from documents.catalogue import catalogue_load
+from documents.content import content_load
+from documents.models import DocumentType, Recommendation
 from questionnaires.demo import demo_questionnaire_ensure
 from sessions_app.demo import PROFILES, demo_sessions_ensure
 
@@ -29,6 +32,9 @@ class Command(BaseCommand):
                     f"  {'':<34} (add it to an authenticator app, or run"
                     " `.venv/bin/python manage.py demo_totp` for a current code)"
                 )
+        # The document types and their shipped content, should a flushed database have lost them.
+        catalogue_load(DocumentType, only_missing=True)
+        content_load(DocumentType, Recommendation)
         questionnaire = demo_questionnaire_ensure(organization=organization)
         self.stdout.write(f"Demo questionnaire: {questionnaire.name}")
         clients = {u.email: u for u in User.objects.filter(email__in=PROFILES)}
