@@ -64,7 +64,6 @@ CODES = (
 )
 
 
-
 @dataclass(frozen=True)
 class Finding:
     """One problem, explained: errors block publishing, warnings do not."""
@@ -229,7 +228,11 @@ def _question_words(question_id: Any, structure: QuestionnaireStructure) -> str:
     try:
         return _quoted(structure.question(str(question_id)).text)
     except KeyError:
-        return f"an unknown question ({question_id})"
+        pass
+    for item in computed_of(structure.metadata):  # a rule may test a computed value by its name
+        if item.name == question_id:
+            return f"the computed value {item.name}"
+    return f"an unknown question ({question_id})"
 
 
 def _value_words(value: Any, question: QuestionData | None) -> str:
@@ -418,9 +421,10 @@ class _Graph:
 
     def reference_findings(self) -> list[Finding]:
         findings = []
+        computed = {item.name for item in computed_of(self.structure.metadata)}  # tested by name
         for rule in self.structure.rules:
             name = _rule_name(rule, self.structure)
-            for field_id in sorted(condition_fields(rule.condition) - self.ids):
+            for field_id in sorted(condition_fields(rule.condition) - self.ids - computed):
                 code, what = self._unknown(field_id)
                 findings.append(
                     Finding(
@@ -513,9 +517,7 @@ class _Graph:
             operator = leaf.get("operator")
             words = OPERATOR_LABELS.get(operator, str(operator))
             compared = (
-                ""
-                if operator in VALUELESS_OPERATORS
-                else " " + _value_words(leaf.get("value"), question)
+                "" if operator in VALUELESS_OPERATORS else " " + _value_words(leaf.get("value"), question)
             )
             reasons.append(
                 f"no answer {self.text(field_id)} accepts{bounds_words(question)} {words}{compared}"

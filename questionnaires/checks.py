@@ -203,5 +203,3 @@ def visibility_rule_problems(
         shown = rest.lstrip(".")[len(name) :] if name != "__all__" else rest
         problems.setdefault(name, []).append(_readable(shown, detail))
     return problems
-
-

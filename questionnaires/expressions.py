@@ -17,6 +17,7 @@ An unanswered or hidden question reads as missing (None): ``mean``, ``sum``, ``m
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import math
 import re
@@ -28,6 +29,7 @@ from typing import Any
 import simpleeval
 
 from questionnaires.keys import KEY_PATTERN
+from questionnaires.rules import ComputedSpec
 
 __all__ = [
     "FUNCTIONS",
@@ -441,3 +443,50 @@ def expression_trouble(expression: str, names: Mapping[str, Any]) -> str | None:
     except (ArithmeticError, ValueError, simpleeval.InvalidExpression):
         return None
     return None
+
+
+# --- Computed values in visibility rules -------------------------------------------------------------
+
+
+def _reads_of(computed: list[Computed]) -> dict[str, set[str]]:
+    reads = {}
+    for item in computed:
+        try:
+            reads[item.name] = expression_names(item.expression)
+        except ValueError:
+            reads[item.name] = set()
+    return reads
+
+
+def computed_specs(questions: Iterable[Any], metadata: Any) -> list[ComputedSpec]:
+    """Return the rule engine's view of a questionnaire's computed values, so that a visibility rule can
+    test one by name: the questions each reads (through other computed values too) and how to compute
+    it from the stored answers of those that are visible and answered."""
+    declared = computed_of(metadata)
+    if not declared:
+        return []
+    questions = list(questions)
+    by_key = {q.key: q.id for q in questions if getattr(q, "key", None)}
+    reads = _reads_of(declared)
+    specs = []
+    for item in declared:
+        keys, pending, seen = set(), [item.name], set()
+        while pending:  # through the computed values it reads, to the questions
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for read in reads.get(name, ()):
+                if read in reads:
+                    pending.append(read)
+                else:
+                    keys.add(read)
+        question_ids = tuple(sorted(by_key[key] for key in keys if key in by_key))
+        compute = functools.partial(_value_of, questions, declared, item.name)
+        specs.append(ComputedSpec(item.name, question_ids, compute))
+    return specs
+
+
+def _value_of(questions: list, declared: list[Computed], name: str, visible: Mapping[str, Any]) -> Any:
+    values = answer_values(questions, visible, visible.keys())
+    return computed_evaluate(declared, values).get(name)

@@ -242,7 +242,7 @@ class QuestionnaireForm(forms.ModelForm):
         "runway_months = cash / monthly_burn, maturity = mean(rank(engineering_maturity)), "
         "stage = if(revenue > 1000000, 'growth', 'early'). Functions: mean, sum, min, max, count, round, "
         "abs, if, rank (a chosen option's place, 1 for the first); a matrix row is "
-        "engineering_maturity[\"ci\"]. See docs/authoring.md.",
+        'engineering_maturity["ci"]. See docs/authoring.md.',
     )
 
     class Meta:
@@ -425,7 +425,6 @@ class QuestionForm(forms.ModelForm):
             for message in messages:
                 self.add_error(target, message if target else f"{name}: {message}")
         return cleaned
-
 
     def _metadata_with_key(self, cleaned: dict, data: dict, questionnaire) -> dict:
         """Return the metadata to save, holding the key asked for (or kept, or made from the text)."""

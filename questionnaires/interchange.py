@@ -258,9 +258,7 @@ def structure_from_document(document: dict) -> QuestionnaireStructure:
     """Return the structure of a valid document without touching the database (for dry runs)."""
     sections = []
     rules = []
-    for section_data in sorted(
-        document["sections"], key=lambda s: (s["order_index"], canonical_id(s["id"]))
-    ):
+    for section_data in sorted(document["sections"], key=lambda s: (s["order_index"], canonical_id(s["id"]))):
         section_id = canonical_id(section_data["id"])
         questions = []
         for question_data in sorted(

@@ -197,6 +197,8 @@ class _Parts:
                 self.questions.append((question_path, question))
                 for r, rule in _dicts(question.get("visibility_rules")):
                     self.rules.append((f"{question_path}.visibility_rules[{r}]", rule, question))
+        # Computed values a rule may test by name (questionnaire metadata.computed).
+        self.computed = {item.name for item in computed_of(document.get("metadata"))}
         # The first question with each id; duplicates are reported separately.
         self.by_id: dict[str, tuple[str, dict]] = {}
         for path, question in self.questions:
@@ -474,6 +476,8 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
         return []
     field_id = canonical_id(field)
     found = parts.by_id.get(field_id) if field_id else None
+    if found is None and field in parts.computed:
+        return _computed_leaf_problems(path, node)
     if found is None:
         return [f"{path}.field: {_shown(field)} is not a question of this questionnaire"]
     question = found[1]
@@ -508,6 +512,26 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
         ):
             problems.append(f"{where}: {_shown(item)} is not an option of {_quoted(question)}")
     return problems
+
+
+def _computed_leaf_problems(path: str, node: dict) -> list[str]:
+    """A condition on a computed value compares it as a number (docs/rules.md)."""
+    operator = node.get("operator")
+    allowed = OPERATORS_BY_TYPE["NUMBER"]
+    if not isinstance(operator, str):
+        return []
+    if operator not in allowed:
+        return [
+            f"{path}.operator: {operator!r} cannot compare the computed value {node['field']!r}; "
+            f"use one of {', '.join(sorted(allowed))}"
+        ]
+    if operator in VALUELESS_OPERATORS or "value" not in node:
+        return []
+    value = node["value"]
+    if isinstance(value, list) and operator not in LIST_OPERATORS:
+        return [f"{path}.value: {operator!r} compares against one value, not a list"]
+    items = value if isinstance(value, list) else [value]
+    return [f"{path}.value: {_shown(item)} is not a number" for item in items if not _is_number_value(item)]
 
 
 def _rule_problems(parts: _Parts) -> list[str]:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from questionnaires.answers import DEFAULT_SCALE_MAX, DEFAULT_SCALE_MIN, question_input, validate_value
+from questionnaires.expressions import computed_of
 from questionnaires.rules import Engine, QuestionSpec, RuleSpec, condition_fields
 from questionnaires.structure import QuestionData, QuestionnaireStructure
 from questionnaires.types import TEXT_TYPES, TYPES
@@ -233,6 +234,7 @@ class Prober:
 
     def __init__(self, structure: QuestionnaireStructure):
         self._questions = {q.id: q for q in structure.questions}
+        self._computed = frozenset(item.name for item in computed_of(structure.metadata))
         self._candidates: dict[tuple, list | None] = {}
         self._outcomes: dict[tuple, frozenset | None] = {}
 
@@ -254,18 +256,17 @@ class Prober:
                 if result.is_valid and result.value is not None and result.value not in found:
                     found.append(result.value)
             rules = question.validation_rules if isinstance(question.validation_rules, Mapping) else {}
-            if (
-                len(found) == 1
-                and question.type in TEXT_TYPES
-                and rules.get("pattern")
-            ):
+            if len(found) == 1 and question.type in TEXT_TYPES and rules.get("pattern"):
                 found = None  # no guess of ours matches the pattern: make no claim about this question
         self._candidates[key] = found
         return found
 
     def outcomes(self, condition: Any, never: frozenset) -> frozenset[bool] | None:
         """Return the results the condition can have ({True}, {False} or both); None if unknown."""
-        fields = sorted(f for f in condition_fields(condition) if f in self._questions)
+        read = condition_fields(condition)
+        if read & self._computed:
+            return None  # a computed value's range is not probed: no claim about this condition
+        fields = sorted(f for f in read if f in self._questions)
         key = (json.dumps(condition, sort_keys=True, default=str), never & frozenset(fields))
         if key in self._outcomes:
             return self._outcomes[key]
@@ -316,5 +317,3 @@ class Prober:
 
     def always_holds(self, condition: Any, never: frozenset) -> bool:
         return self.outcomes(condition, never) == frozenset({True})
-
-

@@ -16,6 +16,7 @@ from questionnaires.types import NUMBER_TEXT, OPERATORS, TRUE_WHEN_EMPTY, TYPES
 
 __all__ = [
     "ACTIONS",
+    "ComputedSpec",
     "MAX_CONDITION_DEPTH",
     "Decision",
     "Engine",
@@ -74,6 +75,21 @@ class RuleSpec:
     target_question_ids: tuple[str, ...]
     priority: int = 0
     is_active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedSpec:
+    """A computed value a condition may test by its name, like an answer (docs/rules.md).
+
+    ``question_ids`` are the questions it reads, directly or through other computed values; the
+    engine decides their visibility first. ``compute`` receives the stored answers of those that
+    are visible and answered, by question id, and returns the value (a number to compare), or
+    anything else for "not available", which no comparison but is_empty and negations matches.
+    """
+
+    name: str
+    question_ids: tuple[str, ...]
+    compute: Callable[[Mapping[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -238,6 +254,7 @@ def _upper_name(name: Any) -> str:
 # --- Reading condition values -------------------------------------------------------------------
 # Each coercion returns the typed value or None when the condition's value cannot be read as the
 # question's type; such a leaf is false whatever the answer.
+
 
 def _number_value(x: Any) -> int | float | Decimal | None:
     number = _as_number(x)
@@ -637,8 +654,13 @@ class _RuleTable:
     reads: set[int]  # the questions any condition reads
 
     @classmethod
-    def build(cls, rules: Iterable[RuleSpec], index: Mapping[str, int]) -> _RuleTable:
-        """Sort the usable rules (active, a known action, a known target) onto their targets."""
+    def build(
+        cls, rules: Iterable[RuleSpec], index: Mapping[str, int], computed: Mapping[str, frozenset[int]]
+    ) -> _RuleTable:
+        """Sort the usable rules (active, a known action, a known target) onto their targets.
+
+        A condition on a computed value reads the questions that value reads (``computed``).
+        """
         count = len(index)
         table = cls(
             active=[],
@@ -662,7 +684,12 @@ class _RuleTable:
             if not targets:
                 continue
             priority = _as_priority(rule.priority)
-            fields = {index[f] for f in condition_fields(rule.condition) if f in index}
+            fields = set()
+            for field_name in condition_fields(rule.condition):
+                if field_name in index:
+                    fields.add(index[field_name])
+                elif field_name in computed:
+                    fields |= computed[field_name]
             table.reads |= fields
             position = len(table.active)
             table.active.append(rule)
@@ -686,6 +713,7 @@ class Engine:
     __slots__ = (
         "_all_ids",
         "_base_required",
+        "_computed",
         "_cycles",
         "_dependencies",
         "_display_order",
@@ -701,7 +729,12 @@ class Engine:
         "_text_reads",
     )
 
-    def __init__(self, questions: Iterable[QuestionSpec], rules: Iterable[RuleSpec]):
+    def __init__(
+        self,
+        questions: Iterable[QuestionSpec],
+        rules: Iterable[RuleSpec],
+        computed: Iterable[ComputedSpec] = (),
+    ):
         # Rows are sorted by id first, so nothing below depends on the order they came in.
         questions = sorted(questions, key=lambda q: q.id)
         ids = tuple(q.id for q in questions)
@@ -717,13 +750,22 @@ class Engine:
         )
         self._tagged = tuple((index[q.id], frozenset(q.industry_tags)) for q in questions if q.industry_tags)
 
+        # Computed values take the slots after the questions'; a question id never equals a name.
+        computed = [c for c in sorted(computed, key=lambda c: c.name) if c.name not in index]
+        self._computed = {
+            c.name: (len(ids) + n, tuple((index[q], q) for q in c.question_ids if q in index), c.compute)
+            for n, c in enumerate(computed)
+        }
+        reads_of = {name: frozenset(i for i, _ in found[1]) for name, found in self._computed.items()}
+
         rules = sorted(rules, key=lambda r: r.id)
         _refuse_duplicates([r.id for r in rules], "rule")
-        table = _RuleTable.build(rules, index)
+        table = _RuleTable.build(rules, index, reads_of)
         self._rules = tuple(table.summaries)
         self._plan_reads(table, types)
         groups = self._plan_order(table)
         kinds = {qid: _KINDS[t] for qid, t in zip(ids, types, strict=True) if t in _KINDS}
+        kinds.update((name, "number") for name in self._computed)
         self._plan_steps(table, groups, kinds)
 
     def _plan_reads(self, table: _RuleTable, types: list[str]) -> None:
@@ -775,28 +817,40 @@ class Engine:
         # it walks close together in memory.
         compiled: list[Compiled | None] = [None] * len(table.active)
 
+        slots = {**self._index, **{name: found[0] for name, found in self._computed.items()}}
+
         def precedence(found: list[tuple], flagged: str) -> tuple:
             entries = []
             for _, position in sorted(found):
                 if compiled[position] is None:
-                    compiled[position] = _compile(table.active[position].condition, self._index, kinds)
+                    compiled[position] = _compile(table.active[position].condition, slots, kinds)
                 entries.append((compiled[position], table.summaries[position][1] == flagged, position))
             return tuple(entries)
+
+        def refresh(found: list[tuple]) -> tuple:
+            """The computed values the rules read, to compute before their conditions run."""
+            names = set()
+            for _, position in found:
+                names |= condition_fields(table.active[position].condition) & self._computed.keys()
+            return tuple(self._computed[name] for name in sorted(names))
 
         visibility, depends_on, has_show = table.visibility, table.depends_on, table.has_show
         steps: list[tuple] = []
         for group in groups:
             if len(group) == 1 and group[0] not in depends_on[group[0]]:
                 i = group[0]
-                steps.append((i, precedence(visibility[i], "HIDE"), has_show[i]))
+                steps.append((i, precedence(visibility[i], "HIDE"), has_show[i], refresh(visibility[i])))
             else:
                 members = tuple((i, precedence(visibility[i], "HIDE"), has_show[i]) for i in group)
-                steps.append((-1, members, False))
+                read = refresh([found for i in group for found in visibility[i]])
+                steps.append((-1, members, False, read))
         self._steps = tuple(steps)
         by_step = [i for group in groups for i in group]
         by_step += [i for i in range(len(self._ids)) if not visibility[i]]
         self._requirement_steps = tuple(
-            (i, precedence(table.requirement[i], "UNREQUIRE")) for i in by_step if table.requirement[i]
+            (i, precedence(table.requirement[i], "UNREQUIRE"), refresh(table.requirement[i]))
+            for i in by_step
+            if table.requirement[i]
         )
 
     def __repr__(self) -> str:
@@ -824,12 +878,14 @@ class Engine:
                     hidden.append(i)
 
         # Dependencies come before dependents, so every answer a condition reads is final.
-        for i, rules, has_show in self._steps:
+        for i, rules, has_show, computed in self._steps:
             if i < 0:
-                _solve_cycle(rules, e, codes, deciding, hidden, dormant)
+                _solve_cycle(rules, e, codes, deciding, hidden, dormant, computed, answers)
                 continue
             if codes[i]:
                 continue
+            if computed:
+                _compute(computed, e, answers)
             for condition, hides, position in rules:
                 if condition(e):
                     deciding[i] = position
@@ -853,9 +909,11 @@ class Engine:
         hidden_ids = frozenset([ids[i] for i in hidden])
         required = set(self._base_required)
         requiring: dict[int, int] = {}
-        for i, rules in self._requirement_steps:
+        for i, rules, computed in self._requirement_steps:
             if codes[i] >= _HIDDEN_BY_RULE:
                 continue
+            if computed:
+                _compute(computed, e, answers)
             for condition, unrequires, position in rules:
                 if condition(e):
                     requiring[i] = position
@@ -877,7 +935,7 @@ class Engine:
 
     def _read_answers(self, answers: Mapping[str, Any]) -> list[Any]:
         """Return the typed answer of every question the evaluation needs, indexed by question."""
-        e: list[Any] = [None] * len(self._ids)
+        e: list[Any] = [None] * (len(self._ids) + len(self._computed))  # questions, then computed values
         get = answers.get
         # Plain dicts holding the expected type take the inline path; anything else goes
         # through the general reader, which settles every odd shape the same way.
@@ -933,8 +991,29 @@ class Engine:
         return [[ids[i] for i in cycle] for cycle in self._cycles]
 
 
+def _compute(computed: tuple, e: list, answers: Mapping[str, Any]) -> None:
+    """Put the computed values a step's conditions read into their slots of ``e``, from the answers
+    that are visible and answered now (a hidden question's slot is already None)."""
+    for slot, reads, compute in computed:
+        visible = {qid: answers.get(qid) for i, qid in reads if e[i] is not None}
+        try:
+            value = compute(visible)
+        except Exception:  # noqa: BLE001 - an author's expression: "not available", never a failure
+            value = None
+        if isinstance(value, bool):
+            value = int(value)
+        e[slot] = value if isinstance(value, int | float) and math.isfinite(value) else None
+
+
 def _solve_cycle(
-    members: tuple, e: list, codes: bytearray, deciding: list[int], hidden: list[int], dormant: list[int]
+    members: tuple,
+    e: list,
+    codes: bytearray,
+    deciding: list[int],
+    hidden: list[int],
+    dormant: list[int],
+    computed: tuple = (),
+    answers: Mapping[str, Any] | None = None,
 ) -> None:
     """Settle the questions of one dependency cycle.
 
@@ -946,6 +1025,8 @@ def _solve_cycle(
     raw = [e[i] for i, _, _ in live]
     state = [True] * len(live)
     for _ in range(2 * len(live) + 2):
+        if computed:
+            _compute(computed, e, answers or {})
         outcome = [_decide(rules, has_show, e) for _, rules, has_show in live]
         new_state = [code < _HIDDEN_BY_RULE for code, _ in outcome]
         if new_state == state:

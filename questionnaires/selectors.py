@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from questionnaires.expressions import computed_of
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.structure import QuestionnaireStructure
 
@@ -117,7 +118,18 @@ def question_choices(structure: QuestionnaireStructure, *, limit: int = 90) -> l
 
 
 def authoring_questions(structure: QuestionnaireStructure) -> list[dict]:
-    """Return the questions as the condition builder needs them: text, type and options."""
+    """Return the questions as the condition builder needs them: text, type and options; then the
+    computed values, which a condition compares as numbers (by name, in a group of their own)."""
+    computed = [
+        {
+            "id": item.name,
+            "text": f"{item.title} (computed: {item.name})",
+            "type": "NUMBER",
+            "section": "Computed values",
+            "options": [],
+        }
+        for item in computed_of(structure.metadata)
+    ]
     return [
         {
             "id": question.id,
@@ -132,7 +144,7 @@ def authoring_questions(structure: QuestionnaireStructure) -> list[dict]:
         }
         for section in structure.sections
         for question in section.questions
-    ]
+    ] + computed
 
 
 def questionnaire_history(*, questionnaire: Questionnaire) -> QuerySet:

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 
 from core.transactions import after_commit
+from questionnaires.expressions import computed_specs
 from questionnaires.keys import key_of
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
 from questionnaires.rules import Engine, QuestionSpec, RuleSpec
@@ -193,7 +194,8 @@ class QuestionnaireStructure:
         """Return the compiled rule engine, built once per instance."""
         built = self.__dict__.get("_engine")
         if built is None:
-            built = Engine(self.question_specs(), self.rule_specs())
+            computed = computed_specs(self.questions, self.metadata)  # a rule may test one by name
+            built = Engine(self.question_specs(), self.rule_specs(), computed)
             object.__setattr__(self, "_engine", built)
         return built
 

@@ -245,5 +245,3 @@ def questionnaire_diff(
         sections_removed=tuple(s.name for k, s in old_sections.items() if k not in new_sections),
         sections_renamed=renamed,
     )
-
-
