@@ -35,8 +35,9 @@ from sessions_app.models import Session
 
 CONDITION_HELP = (
     "The visibility rules' JSON shape, with question keys, matrix rows as key.row and computed values: "
-    '{"field": "engineering_maturity.ci", "operator": "in", "value": ["none", "adhoc"]}. '
-    "Choices are compared by their option value. Empty: it always applies."
+    '{"field": "engineering_maturity.ci", "operator": "in", "value": ["none", "adhoc"]}, or several '
+    'combined: {"logicalOp": "AND", "nested": [{…}, {…}]} (or "OR"). Choices are compared by their '
+    "option value. Empty: it always applies."
 )
 TEMPLATE_HELP = (
     "Sandboxed Jinja2 templates that read answers by key and computed values by name, "
@@ -62,6 +63,16 @@ class DocumentTypeForm(forms.ModelForm):
     class Meta:
         model = DocumentType
         fields = "__all__"  # noqa: DJ007 - every column of the seed's table is editable here
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = (self.instance.metadata or {}).get("word_template") if self.instance.pk else None
+        if isinstance(current, dict) and "word_template" in self.fields:
+            self.fields["word_template"].help_text = (
+                f"In use: {current.get('name', 'a template')} ({current.get('size', 0):,} bytes, uploaded "
+                f"{str(current.get('uploaded_at', ''))[:10]}). Upload another to replace it. "
+                + str(self.fields["word_template"].help_text)
+            )
 
     def clean_word_template(self):
         upload = self.cleaned_data.get("word_template")
@@ -123,6 +134,12 @@ class DocumentTypeAdmin(TenantAdmin):
     readonly_fields = ["created_at", "updated_at"]
     change_form_template = "admin/documents/documenttype/change_form.html"
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.has_change_permission(request, obj):  # a read-only view has nothing to upload
+            fields = [name for name in fields if name not in ("word_template", "word_template_clear")]
+        return fields
+
     def save_model(self, request, obj, form, change):
         """Store an uploaded Word template and name it in the type's metadata (or drop it)."""
         upload = form.cleaned_data.get("word_template")
@@ -167,13 +184,14 @@ class DocumentTypeAdmin(TenantAdmin):
                 format=form.cleaned_data["format"],
                 version=1,
             )
-            if request.GET.get("show") == "page":
+            if "show" in request.GET:
                 return self._preview_page(request, document_type, form, document)
             artefact = services.document_render(document=document)
             response = HttpResponse(artefact.payload, content_type=document.content_type)
             disposition = "inline" if document.format == DocumentFormat.PDF else "attachment"
             name = f"{document_type.slug}-preview.{document.extension}"
             response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+            response["X-Frame-Options"] = "SAMEORIGIN"  # the preview page shows it in a frame
             return response
         context = {
             **self.admin_site.each_context(request),
@@ -394,7 +412,7 @@ class RecommendationAdmin(TenantAdmin):
     organization_path = "organization"
     shared_catalogue = True  # the shared library (no organization) is read by all, written by superusers
     form = RecommendationForm
-    list_display = ["title", "key", "priority", "impact", "effort", "timeframe", "owner_role", "organization"]
+    list_display = ["title", "priority", "impact", "effort", "timeframe", "organization"]
     list_filter = ["priority", "impact", "effort", "timeframe", "is_active"]
     search_fields = ["title", "key", "finding", "rationale"]
     readonly_fields = ["created_at", "updated_at"]

@@ -215,7 +215,10 @@ def assemble(
             **block.source,
         }
         if raw.get("when"):
-            source["condition"] = describe_condition(raw["when"])
+            source["condition"] = describe_condition(raw["when"], facts.schema)
+        excerpt = block.paragraphs[0] if block.paragraphs else " · ".join(block.rows[0]) if block.rows else ""
+        if excerpt and not block.title:
+            source["excerpt"] = excerpt if len(excerpt) <= 90 else excerpt[:89].rstrip() + "…"
         assembled.append(replace(block, source=source))
     return _without_orphan_headings(assembled)
 

@@ -29,9 +29,16 @@ from questionnaires.expressions import (
     expression_names,
 )
 from questionnaires.rules import condition_fields, evaluate_condition
-from questionnaires.types import OPERATOR_LABELS, OPERATORS, OPERATORS_BY_TYPE, VALUELESS_OPERATORS
+from questionnaires.types import (
+    NUMBER_TEXT,
+    OPERATOR_LABELS,
+    OPERATORS,
+    OPERATORS_BY_TYPE,
+    VALUELESS_OPERATORS,
+)
 
 CHOICE_TYPES = frozenset({"SINGLE_CHOICE", "MULTIPLE_CHOICE"})
+NUMBER_TYPES = frozenset({"NUMBER", "SCALE"})  # a computed value may be a number or a text
 COMPUTED = "COMPUTED"
 # A computed value compares as a number or a text, whichever it turns out to be.
 _COMPUTED_OPERATORS = frozenset(OPERATORS) - {"contains", "not_contains"}
@@ -175,6 +182,15 @@ def _leaf_problems(leaf: Mapping[str, Any], schema: Mapping[str, Sequence[Field]
         return []
     if "value" not in leaf:
         return [f"The condition on {name} needs a value."]
+    value = leaf["value"]
+    if all(each.type in NUMBER_TYPES for each in found) and not all(
+        _is_number(item) for item in (value if isinstance(value, list) else [value])
+    ):
+        return [f"{name} is compared as a number, and {value!r} is not one."]
+    if all(each.type == "DATE" for each in found) and not all(
+        _is_date(item) for item in (value if isinstance(value, list) else [value])
+    ):
+        return [f"{name} is a date: compare it with a date written YYYY-MM-DD, not {value!r}."]
     choices = [each for each in found if each.type in CHOICE_TYPES]
     if choices:
         wanted = leaf["value"] if isinstance(leaf["value"], list) else [leaf["value"]]
@@ -185,8 +201,11 @@ def _leaf_problems(leaf: Mapping[str, Any], schema: Mapping[str, Sequence[Field]
     return []
 
 
-def describe_condition(condition: Any, depth: int = 0) -> str:
-    """Return a condition in words: "engineering_maturity.ci is any of none, adhoc and technical_debt …"."""
+def describe_condition(condition: Any, schema: Mapping[str, Field] | None = None, depth: int = 0) -> str:
+    """Return a condition in words: "engineering_maturity.ci is any of Not in place, Ad hoc and …".
+
+    With the ``schema`` of the answers, choices read as their option labels rather than values.
+    """
     if not isinstance(condition, Mapping) or depth > 16:
         return ""
     parts = []
@@ -195,15 +214,45 @@ def describe_condition(condition: Any, depth: int = 0) -> str:
         words = f"{condition.get('field')} {OPERATOR_LABELS.get(operator, operator)}"
         if operator not in VALUELESS_OPERATORS:
             value = condition.get("value")
-            words += " " + (", ".join(str(v) for v in value) if isinstance(value, list) else str(value))
+            found = (
+                (schema or {}).get(condition.get("field"))
+                if isinstance(condition.get("field"), str)
+                else None
+            )
+            shown = [_option_label(found, v) for v in (value if isinstance(value, list) else [value])]
+            words += " " + ", ".join(shown)
         parts.append(words)
     for child in condition.get("nested") or () if isinstance(condition.get("nested"), list) else ():
-        described = describe_condition(child, depth + 1)
+        described = describe_condition(child, schema, depth + 1)
         grouped = isinstance(child, Mapping) and child.get("nested")
         if described:
             parts.append(f"({described})" if grouped else described)
     joiner = " or " if str(condition.get("logicalOp") or "AND").upper() == "OR" else " and "
     return joiner.join(parts)
+
+
+def _option_label(found: Field | None, value: Any) -> str:
+    if found is not None and found.type in CHOICE_TYPES:
+        for option in found.options:
+            if value in (option.get("value"), option.get("id")):
+                return str(option.get("label") or value)
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()) is not None
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return False
+    return True
 
 
 # ----------------------------------------------------------------- one document's facts
@@ -231,6 +280,7 @@ class Facts:
         self.values = answer_values(questions, self.answers, self.visible)
         self.computed = computed_evaluate(list(computed), self.values)
         self.expressions = {item.name: item.expression for item in computed}
+        self.labels = {item.name: item.title for item in computed}
         self.extra = dict(extra or {})
 
     # -- conditions
@@ -349,7 +399,13 @@ class Facts:
                 continue
             if found.type == COMPUTED:
                 value = self.computed.get(name)
-                computed.append({"name": name, "value": None if value is NOT_AVAILABLE else _plain(value)})
+                computed.append(
+                    {
+                        "name": name,
+                        "label": self.labels.get(name, name),
+                        "value": None if value is NOT_AVAILABLE else _plain(value),
+                    }
+                )
                 pending.extend(self._computed_reads(name))
                 continue
             stored = self.answers.get(found.question.id)

@@ -235,7 +235,8 @@ class Recommendation(TimestampedModel):
         blank=True,
         db_column="org_id",
         related_name="recommendations",
-        help_text="Empty: the shared library, which every organization's documents use.",
+        help_text="The organization whose documents use it; empty (operators only) is the shared library "
+        "that every organization's documents use.",
     )
     key = models.SlugField(max_length=100, help_text="A stable name, cited in documents' provenance.")
     title = models.CharField(max_length=300, help_text="What to do, as the roadmap names the initiative.")

@@ -146,7 +146,8 @@ def _included(spec: RecommendationSpec, facts: Facts, context: Mapping[str, Any]
     for name in ("finding", "rationale", "risk"):
         names |= template_names(getattr(spec, name))
     sources = facts.sources(sorted(names))
-    evidence = tuple((q["question"], q["answer"]) for q in sources["questions"] if q["answer"])
+    # Evidence is listed with semicolons: an answer's own closing full stop would double them.
+    evidence = tuple((q["question"], q["answer"].rstrip(". ")) for q in sources["questions"] if q["answer"])
     included = Included(
         key=spec.key,
         title=spec.title,
@@ -160,7 +161,7 @@ def _included(spec: RecommendationSpec, facts: Facts, context: Mapping[str, Any]
     )
     provenance = {"recommendation": spec.key, "title": spec.title, "version": spec.version, **sources}
     if spec.when:
-        provenance["condition"] = describe_condition(spec.when)
+        provenance["condition"] = describe_condition(spec.when, facts.schema)
     if errors:
         provenance["errors"] = errors
     return included, provenance

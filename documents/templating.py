@@ -129,7 +129,19 @@ def _out_of(value: Any, top: Any) -> str:
     return f"{format_number(value)} out of {format_number(top)}"
 
 
+def _lowerfirst(value: Any) -> str:
+    """ "Put AI governance in place" → "put AI governance in place"; an acronym first ("CI on …") stays."""
+    if _missing(value):
+        return NOT_AVAILABLE_TEXT
+    text = str(value)
+    first = text.split(" ", 1)[0]
+    if sum(1 for c in first if c.isupper()) > 1:
+        return text
+    return text[:1].lower() + text[1:]
+
+
 CUSTOM_FILTERS = {
+    "lowerfirst": _lowerfirst,
     "money": _money,
     "number": _number,
     "percent": _percent,
@@ -216,6 +228,8 @@ def template_problems(source: Any, names: Iterable[str] = (), *, limit: int = MA
     except TemplateSyntaxError as error:
         return [f"Line {error.lineno}: {error.message}"]
     problems = [f"Templates may not use {name}." for name in _forbidden(tree)]
+    hidden = sorted({node.attr for node in tree.find_all(nodes.Getattr) if node.attr.startswith("_")})
+    problems.extend(f"Templates may not read “{a}”: names starting with _ are internal." for a in hidden)
     if _loop_depth(tree) > MAX_LOOP_DEPTH:
         problems.append(f"Loops may be nested at most {MAX_LOOP_DEPTH} deep.")
     problems.extend(_unknown_filters(tree))

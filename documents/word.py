@@ -7,6 +7,7 @@ answers (paragraphs, bullet lists, tables for matrices), and the closing paragra
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import math
@@ -140,9 +141,9 @@ def _block(doc, block, chart=None) -> None:
         rows, previous = [], None
         for item in block.items:
             phase = item.phase if item.phase != previous else ""  # each phase named once, as in the PDF
-            rows.append((phase, item.title, item.owner, item.impact_label))
+            rows.append((phase, item.title, item.owner, item.impact_label, item.effort_label))
             previous = item.phase
-        _table(doc, ("Phase", "Initiative", "Owner", "Impact"), rows, first_bold=True)
+        _table(doc, ("Phase", "Initiative", "Owner", "Impact", "Effort"), rows, first_bold=True)
 
 
 def _field(paragraph, instruction: str, shown: str) -> None:
@@ -197,6 +198,11 @@ def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int
     doc.core_properties.subject = content.name
     doc.core_properties.author = "Adaptive Client Questionnaires"
     doc.core_properties.comments = f"Version {cover.version}"
+    # python-docx's blank document carries its own 2013 dates and author: the file says when it was made.
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    doc.core_properties.created = doc.core_properties.modified = now
+    doc.core_properties.last_modified_by = "Adaptive Client Questionnaires"
+    doc.core_properties.revision = max(1, int(cover.version or 1))
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(11)
@@ -237,7 +243,7 @@ def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int
         _block(doc, block, charts.get(block.chart.key) if block.chart is not None else None)
     if content.blocks and content.sections:
         doc.add_page_break()
-        doc.add_heading("Appendix: the answers behind this document", level=1)
+        doc.add_heading("Appendix: the client’s answers", level=1)
     for section in content.sections:
         doc.add_heading(section.title, level=2 if content.blocks else 1)
         if section.intro:

@@ -408,7 +408,7 @@ BUSINESS_PLAN: list[Block] = [
         "{% if raise_amount %} To fund the plan, {{ company }} intends to raise {{ raise_amount|money }}"
         "{% if raise_close_date %}, closing by {{ raise_close_date }}{% endif %}.{% endif %}"
         "\n\n{% if recommendations %}This plan makes {{ recommendations|length }} recommendations; the "
-        "most urgent is to {{ recommendations[0].title|lower }}.{% endif %}"
+        "most urgent is to {{ recommendations[0].title|lowerfirst }}.{% endif %}"
     ),
     {
         "kind": "table",

@@ -173,13 +173,14 @@ TECHNOLOGY_ROADMAP: list[dict[str, Any]] = [
     _HEALTH_SUMMARY,
     {"kind": "findings", "title": "The three most important findings", "limit": 3},
     _text(
-        "{% set first = recommendations|first %}{% if first %}The first priority: {{ first.title|lower }}. "
-        "{{ recommendations|length }} initiatives in all are placed in four phases, from the next three "
-        "months to next year.{% endif %}"
+        "{% set first = recommendations|first %}{% if first %}The first priority: {{ first.title|lowerfirst }}. "
+        "{{ recommendations|length }} initiatives in all are placed by phase, from the most urgent to "
+        "those for next year.{% endif %}"
     ),
     _heading("Where the technology stands"),
     _text(
-        "The product{% if platforms %} runs on {{ platforms }}{% endif %}"
+        "The product{% if platforms %} reaches its users through {{ platforms|count }} channel"
+        "{% if platforms|count != 1 %}s{% endif %} ({{ platforms }}){% endif %}"
         "{% if architecture %}, built as {{ architecture|lower }}{% endif %}"
         "{% if languages %} in {{ languages }}{% endif %}"
         "{% if hosting.value == 'multi' %}, and is hosted across more than one cloud"

@@ -4,6 +4,7 @@ from django import template
 
 from documents import selectors
 from documents.fetcher import static_url
+from documents.rendering import format_date
 
 register = template.Library()
 
@@ -81,3 +82,12 @@ def figure_for(figures, block):
     """Return the chart drawn for a content block in a document's PDF ({url, alt, caption}), or None."""
     chart = getattr(block, "chart", None)
     return (figures or {}).get(chart.key) if chart is not None else None
+
+
+@register.filter
+def template_version(version: str) -> str:
+    """Return a block's template version in words: "type of 3 December 2026, 08:16 · fingerprint …"."""
+    changed, _, rest = str(version or "").partition("#")
+    fingerprint = rest.partition(":")[2]
+    words = f"type of {format_date(changed)}" if changed else "type"
+    return f"{words} · fingerprint {fingerprint}" if fingerprint else words

@@ -186,7 +186,7 @@ def test_recommendations_are_included_when_their_condition_holds_in_priority_ord
     assert roadmap.chart.kind == "timeline" and roadmap.chart.labels == ("Add CI", "Later")
     assert roadmap.chart.spans == ((0, 0), (3, 3))
     assert findings.source["recommendations"][0]["recommendation"] == "ci"
-    assert findings.source["recommendations"][0]["condition"] == "engineering_maturity.ci is none"
+    assert findings.source["recommendations"][0]["condition"] == "engineering_maturity.ci is Not in place"
 
 
 def test_blocks_with_failing_conditions_and_headings_left_alone_are_dropped(structure):
@@ -323,7 +323,7 @@ def test_the_roadmap_pdf_carries_the_analysis_its_charts_as_svg_and_its_provenan
         "Phased roadmap",
         "Risks",
         "Introduce continuous integration on every repository",
-        "Appendix: the answers behind",
+        "Appendix: the client’s answers",
     ):
         assert expected in text
     assert payload.count(b"/Subtype /Form") >= 2  # the radar and the timeline, drawn as vectors

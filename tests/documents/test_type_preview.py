@@ -76,4 +76,10 @@ def test_the_preview_page_shows_the_file_beside_what_produced_each_block(org_adm
     assert "How this document was produced" in html
     assert f'src="{url}?session={demo_session.pk}&amp;format=PDF"' in html
     assert "Recommendation <code>" in html
+    assert "<style" not in html  # the policy allows the site's own style sheets only
+    framed = org_admin.get(url, {"session": str(demo_session.pk), "format": "PDF"})
+    assert (
+        framed["X-Frame-Options"] == "SAMEORIGIN"
+        and "frame-ancestors 'self'" in framed["Content-Security-Policy"]
+    )
     assert _state() == before
