@@ -145,3 +145,32 @@ def test_the_reviewers_pdf_preview_loads_in_its_frame(
     assert framed.value.headers["content-type"] == "application/pdf"
     assert watch.violations() == []
     context.close()
+
+
+def test_the_admins_type_preview_shows_its_pdf_in_a_frame_beside_the_provenance(
+    browser, live_server, admin_user, client_a, media_root
+):
+    from documents.catalogue import catalogue_load
+    from documents.content import content_load
+    from documents.models import DocumentType, Recommendation
+    from tests.documents.builders import complete_demo_session
+
+    catalogue_load(DocumentType, only_missing=True)  # a transactional test's flush took them
+    content_load(DocumentType, Recommendation)
+    session = complete_demo_session(user=client_a, organization=admin_user.organization)
+    roadmap = DocumentType.objects.get(slug="technology-roadmap")
+    context, admin_page = signed_in_page(browser, live_server, admin_user)
+    watch = ViolationWatch(admin_page)
+
+    url = reverse("admin:documents_documenttype_preview", args=[roadmap.pk])
+    with admin_page.expect_response(lambda r: r.url.endswith("format=PDF")) as framed:
+        watch.visit(
+            f"{live_server.url}{url}?session={session.pk}&format=PDF&show=Preview", ready=".doc-provenance"
+        )
+    admin_page.wait_for_timeout(500)
+
+    assert framed.value.status == 200 and framed.value.headers["content-type"] == "application/pdf"
+    frame = admin_page.locator(".preview-columns iframe").bounding_box()
+    assert frame["width"] > 400 and frame["height"] > 500  # the style sheet applied (else 300 x 150)
+    assert watch.violations() == []
+    context.close()
