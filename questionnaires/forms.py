@@ -524,6 +524,10 @@ class VisibilityRuleForm(forms.ModelForm):
             self.fields["target_question_ids"].choices = choices
         if "action" in self.fields:
             self.fields["action"].choices = RuleAction.choices
+            if self.instance._state.adding and not self.initial.get("action"):
+                # The select shows no blank choice, so a new rule's action reads as its first one: an
+                # untouched extra rule must stay "unchanged", or saving its question would require it.
+                self.initial["action"] = RuleAction.choices[0][0]
 
     def clean_condition(self):
         condition = self.cleaned_data.get("condition")

@@ -271,6 +271,21 @@ def test_an_admin_adds_a_rule_that_shows_a_question(staff_client, draft):
     assert rule.condition == condition and rule.target_question_ids == [draft.extra.pk]
 
 
+def test_a_question_saves_with_its_untouched_empty_rule_form(staff_client, draft):
+    # The browser posts the page's extra rule form as shown: the action select has no blank choice,
+    # so it sends the first action. That form is unchanged, not a rule with its fields missing.
+    data = with_rule_forms(
+        question_post_data(draft.number, text="How many engineers work on it?"),
+        draft.number,
+        [{"action": "SHOW", "condition": "", "priority": "0", "is_active": "on", "id": ""}],
+    )
+    response = staff_client.post(change_url(draft.number), data)
+    assert response.status_code == 302, errors_of(response)
+    draft.number.refresh_from_db()
+    assert draft.number.text == "How many engineers work on it?"
+    assert not VisibilityRule.objects.filter(question=draft.number).exists()
+
+
 @pytest.mark.parametrize(
     ("condition", "field", "message"),
     [
