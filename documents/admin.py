@@ -1,6 +1,7 @@
 """Admin for document types (editable catalogue) and generated documents (read-mostly, with a retry)."""
 
 import hashlib
+import json
 
 from django import forms
 from django.contrib import admin, messages
@@ -46,7 +47,21 @@ TEMPLATE_HELP = (
 )
 
 
+class IndentedJSONField(forms.JSONField):
+    """JSON shown indented in a tall box: a type's metadata holds its whole content."""
+
+    widget = forms.Textarea(
+        attrs={"rows": 30, "cols": 100, "class": "vLargeTextField", "spellcheck": "false"}
+    )
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
 class DocumentTypeForm(forms.ModelForm):
+    metadata = IndentedJSONField(required=False, help_text="The outline, cover, fields and content blocks.")
     word_template = forms.FileField(
         required=False,
         label="Word template",
