@@ -477,7 +477,8 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
     field_id = canonical_id(field)
     found = parts.by_id.get(field_id) if field_id else None
     if found is None and field in parts.computed:
-        return _computed_leaf_problems(path, node)
+        # A computed value is compared as a number (docs/rules.md): checked as a number question.
+        found = (path, {"type": "NUMBER", "text": f"the computed value {field}"})
     if found is None:
         return [f"{path}.field: {_shown(field)} is not a question of this questionnaire"]
     question = found[1]
@@ -512,26 +513,6 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
         ):
             problems.append(f"{where}: {_shown(item)} is not an option of {_quoted(question)}")
     return problems
-
-
-def _computed_leaf_problems(path: str, node: dict) -> list[str]:
-    """A condition on a computed value compares it as a number (docs/rules.md)."""
-    operator = node.get("operator")
-    allowed = OPERATORS_BY_TYPE["NUMBER"]
-    if not isinstance(operator, str):
-        return []
-    if operator not in allowed:
-        return [
-            f"{path}.operator: {operator!r} cannot compare the computed value {node['field']!r}; "
-            f"use one of {', '.join(sorted(allowed))}"
-        ]
-    if operator in VALUELESS_OPERATORS or "value" not in node:
-        return []
-    value = node["value"]
-    if isinstance(value, list) and operator not in LIST_OPERATORS:
-        return [f"{path}.value: {operator!r} compares against one value, not a list"]
-    items = value if isinstance(value, list) else [value]
-    return [f"{path}.value: {_shown(item)} is not a number" for item in items if not _is_number_value(item)]
 
 
 def _rule_problems(parts: _Parts) -> list[str]:

@@ -113,7 +113,7 @@ def test_it_travels_in_the_file_is_offered_by_the_builder_and_the_analysis_makes
     [
         (
             {"field": "maturity_score", "operator": "contains", "value": "x"},
-            "cannot compare the computed value",
+            "cannot compare the NUMBER question \"the computed value maturity_score\"",
         ),
         ({"field": "maturity_score", "operator": "gte", "value": "high"}, "'high' is not a number"),
         (
