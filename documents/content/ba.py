@@ -10,30 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from documents.content.build import KINDS, row
+from documents.content.build import all_ as _all
+from documents.content.build import answered as _answered
+from documents.content.build import any_ as _any
+from documents.content.build import has as _has
+from documents.content.build import is_ as _is
+
 # ----------------------------------------------------------------- conditions
-
-
-def _is(field: str, operator: str, value: Any = None) -> dict[str, Any]:
-    condition: dict[str, Any] = {"field": field, "operator": operator}
-    if value is not None:
-        condition["value"] = value
-    return condition
-
-
-def _has(field: str, value: str) -> dict[str, Any]:
-    return _is(field, "contains", value)
-
-
-def _all(*nested: dict[str, Any]) -> dict[str, Any]:
-    return {"logicalOp": "AND", "nested": list(nested)}
-
-
-def _any(*nested: dict[str, Any]) -> dict[str, Any]:
-    return {"logicalOp": "OR", "nested": list(nested)}
-
-
-def _answered(field: str) -> dict[str, Any]:
-    return _is(field, "is_not_empty")
 
 
 def _initiative(value: str) -> dict[str, Any]:
@@ -53,7 +37,7 @@ NO_TECH_LEAD = _is("has_cto", "eq", "none")
 
 
 def _row(*cells: str, when: dict[str, Any] | None = None) -> dict[str, Any] | list[str]:
-    return {"cells": list(cells), "when": when} if when else list(cells)
+    return row(list(cells), when)  # the cells as arguments: this module writes many one-line rows
 
 
 # ----------------------------------------------------------------- phrases shared by templates
@@ -112,7 +96,6 @@ HOSTING = (
     "hardware'}[hosting.value] }}"
 )
 PROBLEM = "“{{ business_problems|trim|trim('.') }}”"
-KINDS = "{% if sensitive_data_kinds %}{{ sensitive_data_kinds|lower }}{% else %}personal data{% endif %}"
 REGULATIONS_KNOWN = "regulations and 'none' not in regulations.values"
 
 # The opening every BA document shares: the company, the problem, the deadline and the initiatives.

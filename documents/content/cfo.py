@@ -18,46 +18,15 @@ from __future__ import annotations
 
 from typing import Any
 
-Block = dict[str, Any]
-Condition = dict[str, Any]
-
+from documents.content.build import Block
+from documents.content.build import all_ as _all
+from documents.content.build import answered as _answered
+from documents.content.build import any_ as _any
+from documents.content.build import heading as _heading
+from documents.content.build import is_ as _is
+from documents.content.build import text as _text
 
 # ----------------------------------------------------------------- condition helpers (plain data)
-
-
-def _is(field: str, operator: str, value: Any = None) -> Condition:
-    condition: Condition = {"field": field, "operator": operator}
-    if operator not in ("is_empty", "is_not_empty"):
-        condition["value"] = value
-    return condition
-
-
-def _answered(field: str) -> Condition:
-    return _is(field, "is_not_empty")
-
-
-def _all(*conditions: Condition) -> Condition:
-    return {"logicalOp": "AND", "nested": list(conditions)}
-
-
-def _any(*conditions: Condition) -> Condition:
-    return {"logicalOp": "OR", "nested": list(conditions)}
-
-
-def _heading(text: str, level: int = 1, when: Condition | None = None) -> Block:
-    block: Block = {"kind": "heading", "text": text}
-    if level != 1:
-        block["level"] = level
-    if when:
-        block["when"] = when
-    return block
-
-
-def _text(template: str, when: Condition | None = None) -> Block:
-    block: Block = {"kind": "text", "template": template}
-    if when:
-        block["when"] = when
-    return block
 
 
 # Situations several documents distinguish.

@@ -10,39 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _heading(text: str, level: int = 1) -> dict[str, Any]:
-    return {"kind": "heading", "text": text, "level": level}
-
-
-def _text(template: str, when: dict[str, Any] | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {"kind": "text", "template": template}
-    if when:
-        block["when"] = when
-    return block
-
-
-def _answered(key: str) -> dict[str, Any]:
-    return {"field": key, "operator": "is_not_empty"}
-
-
-def _is(field: str, operator: str, value: Any = None) -> dict[str, Any]:
-    leaf: dict[str, Any] = {"field": field, "operator": operator}
-    if value is not None:
-        leaf["value"] = value
-    return leaf
-
-
-def _any(*conditions: dict[str, Any]) -> dict[str, Any]:
-    return {"logicalOp": "OR", "nested": list(conditions)}
-
-
-def _all(*conditions: dict[str, Any]) -> dict[str, Any]:
-    return {"logicalOp": "AND", "nested": list(conditions)}
-
-
-def _row(cells: list[str], when: dict[str, Any] | None = None) -> dict[str, Any] | list[str]:
-    return {"cells": cells, "when": when} if when else cells
+from documents.content.build import HOSTED as _HOSTED
+from documents.content.build import KINDS as _KINDS
+from documents.content.build import STRONG as _STRONG
+from documents.content.build import WEAK as _WEAK
+from documents.content.build import all_ as _all
+from documents.content.build import answered as _answered
+from documents.content.build import any_ as _any
+from documents.content.build import heading as _heading
+from documents.content.build import is_ as _is
+from documents.content.build import row as _row
+from documents.content.build import text as _text
 
 
 def _table(
@@ -60,8 +38,6 @@ def _has(key: str, value: str) -> str:
 
 
 # Conditions the architecture and recovery blocks share.
-_WEAK = ["none", "adhoc"]  # "Not in place" and "Ad hoc" on the engineering maturity matrix
-_STRONG = ["defined", "measured", "optimised"]
 _MONOLITH = _is("architecture", "in", ["monolith", "modular"])
 _MICROSERVICES = _is("architecture", "eq", "microservices")
 _SENSITIVE = _is("sensitive_data", "eq", "yes")
@@ -83,14 +59,7 @@ _PERIODIC_BACKUPS = _all(
 _CLOUD = _is("hosting", "in", ["aws", "azure", "gcp", "multi", "hybrid"])
 
 # Where production runs, as a phrase that follows a verb: "hosted {{ HOSTED }}".
-_HOSTED = (
-    "{% if hosting.value == 'multi' %}across more than one public cloud"
-    "{% elif hosting.value == 'onprem' %}in its own data centre or colocation space"
-    "{% elif hosting.value == 'hybrid' %}across public cloud and its own hardware"
-    "{% elif hosting %}on {{ hosting }}{% else %}on its current hosting{% endif %}"
-)
 # The kinds of sensitive data held, in lower case, or a neutral phrase.
-_KINDS = "{% if sensitive_data_kinds %}{{ sensitive_data_kinds|lower }}{% else %}personal data{% endif %}"
 # The engineering team, as a noun phrase: "3 engineers".
 _TEAM = (
     "{% if engineer_count %}{{ engineer_count|number }} engineer{% if engineer_count != 1 %}s{% endif %}"

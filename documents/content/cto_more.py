@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from documents.content.build import HOSTED, KINDS, STRONG, WEAK
+from documents.content.build import all_ as _all
+from documents.content.build import any_ as _any
+from documents.content.build import is_ as _is
+
 # ----------------------------------------------------------------- conditions
 
-
-def _is(field: str, operator: str, value: Any = None) -> dict[str, Any]:
-    leaf: dict[str, Any] = {"field": field, "operator": operator}
-    if value is not None:
-        leaf["value"] = value
-    return leaf
-
-
-def _any(*conditions: dict[str, Any]) -> dict[str, Any]:
-    return {"logicalOp": "OR", "nested": list(conditions)}
-
-
-def _all(*conditions: dict[str, Any]) -> dict[str, Any]:
-    return {"logicalOp": "AND", "nested": list(conditions)}
-
-
-WEAK = ["none", "adhoc"]  # engineering_maturity levels that mean "not really in place"
-STRONG = ["defined", "measured", "optimised"]
 
 # A penetration test older than this is overdue (twelve months before this content was last reviewed;
 # move it forward at each yearly review of the content).
@@ -58,14 +45,29 @@ SHARED_SECRETS = _any(
 # ----------------------------------------------------------------- reusable phrases
 
 # Where production runs, as a phrase that follows a verb: "runs {{ HOSTED }}".
-HOSTED = (
-    "{% if hosting.value == 'multi' %}across more than one public cloud"
-    "{% elif hosting.value == 'onprem' %}in its own data centre or colocation space"
-    "{% elif hosting.value == 'hybrid' %}across public cloud and its own hardware"
-    "{% elif hosting %}on {{ hosting }}{% else %}on its current hosting{% endif %}"
-)
 # The data categories held, in lower case, or a neutral phrase.
-KINDS = "{% if sensitive_data_kinds %}{{ sensitive_data_kinds|lower }}{% else %}personal data{% endif %}"
+
+# The closing sections every document of this module ends with.
+RECOMMENDATIONS_AND_RISKS = [
+    {"kind": "heading", "text": "Recommendations"},
+    {"kind": "recommendations", "title": "Prioritised recommendations"},
+    {"kind": "risks", "title": "Risks of inaction", "limit": 5},
+]
+
+
+def _next_steps(closing: str) -> list[dict[str, Any]]:
+    """The "Next steps" section: the three most urgent recommendations, then ``closing``."""
+    return [
+        {"kind": "heading", "text": "Next steps"},
+        {
+            "kind": "text",
+            "template": "{% if recommendations %}The actions to take first, in order:\n\n"
+            + NEXT_STEPS
+            + "{% endif %}"
+            + closing,
+        },
+    ]
+
 
 # The three most urgent recommendations, as numbered next steps.
 NEXT_STEPS = (
@@ -605,9 +607,7 @@ SECURITY_POLICY: list[dict[str, Any]] = [
         "rebuilt.",
     },
     # -- library
-    {"kind": "heading", "text": "Recommendations"},
-    {"kind": "recommendations", "title": "Prioritised recommendations"},
-    {"kind": "risks", "title": "Risks of inaction", "limit": 5},
+    *RECOMMENDATIONS_AND_RISKS,
     {"kind": "heading", "text": "Policy governance"},
     {
         "kind": "text",
@@ -616,15 +616,10 @@ SECURITY_POLICY: list[dict[str, Any]] = [
         "policy are handled under the disciplinary procedure or the supplier's contract. The owner reports "
         "on exceptions, incidents and the progress of the recommendations to the board each quarter.",
     },
-    {"kind": "heading", "text": "Next steps"},
-    {
-        "kind": "text",
-        "template": "{% if recommendations %}The actions to take first, in order:\n\n"
-        + NEXT_STEPS
-        + "{% endif %}"
+    *_next_steps(
         "The policy owner approves this policy, communicates it to all staff and contractors, and "
         "records their acknowledgement within 30 days.",
-    },
+    ),
 ]
 
 # ----------------------------------------------------------------- data-protection-policy
@@ -980,18 +975,11 @@ DATA_PROTECTION_POLICY: list[dict[str, Any]] = [
         "breaches run through the same process, with the data protection lead joining as soon as personal "
         "data may be involved; each exercise of the incident plan includes one breach scenario.",
     },
-    {"kind": "heading", "text": "Recommendations"},
-    {"kind": "recommendations", "title": "Prioritised recommendations"},
-    {"kind": "risks", "title": "Risks of inaction", "limit": 5},
-    {"kind": "heading", "text": "Next steps"},
-    {
-        "kind": "text",
-        "template": "{% if recommendations %}The actions to take first, in order:\n\n"
-        + NEXT_STEPS
-        + "{% endif %}"
+    *RECOMMENDATIONS_AND_RISKS,
+    *_next_steps(
         "The data protection lead publishes this policy to staff, updates the privacy notice to match it, "
         "and reviews both every twelve months or when a new purpose, system or supplier is introduced.",
-    },
+    ),
 ]
 
 # ----------------------------------------------------------------- infrastructure-plan
@@ -1325,15 +1313,10 @@ INFRASTRUCTURE_PLAN: list[dict[str, Any]] = [
     {"kind": "roadmap", "title": "Phased plan"},
     {"kind": "recommendations", "title": "Prioritised recommendations"},
     {"kind": "risks", "title": "Risks of inaction", "limit": 5},
-    {"kind": "heading", "text": "Next steps"},
-    {
-        "kind": "text",
-        "template": "{% if recommendations %}The actions to take first, in order:\n\n"
-        + NEXT_STEPS
-        + "{% endif %}"
+    *_next_steps(
         "The plan is reviewed every quarter against the waves above, and again whenever the product's "
         "architecture, the team's size or the hosting contract changes.",
-    },
+    ),
 ]
 
 # ----------------------------------------------------------------- engineering-handbook
@@ -2269,18 +2252,11 @@ ENGINEERING_HANDBOOK: list[dict[str, Any]] = [
     },
     *HANDBOOK_DEBT_RULES,
     *HANDBOOK_PEOPLE,
-    {"kind": "heading", "text": "Recommendations"},
-    {"kind": "recommendations", "title": "Prioritised recommendations"},
-    {"kind": "risks", "title": "Risks of inaction", "limit": 5},
-    {"kind": "heading", "text": "Next steps"},
-    {
-        "kind": "text",
-        "template": "{% if recommendations %}The actions to take first, in order:\n\n"
-        + NEXT_STEPS
-        + "{% endif %}"
+    *RECOMMENDATIONS_AND_RISKS,
+    *_next_steps(
         "The handbook's owner walks the whole team through it, agrees a date by which the standards apply "
         "to all new work, and reviews progress against them every quarter.",
-    },
+    ),
 ]
 
 # ----------------------------------------------------------------- api-documentation
@@ -3532,18 +3508,11 @@ API_DOCUMENTATION: list[dict[str, Any]] = [
     },
     *API_SDKS,
     *API_LIFECYCLE,
-    {"kind": "heading", "text": "Recommendations"},
-    {"kind": "recommendations", "title": "Prioritised recommendations"},
-    {"kind": "risks", "title": "Risks of inaction", "limit": 5},
-    {"kind": "heading", "text": "Next steps"},
-    {
-        "kind": "text",
-        "template": "{% if recommendations %}The actions to take first, in order:\n\n"
-        + NEXT_STEPS
-        + "{% endif %}"
+    *RECOMMENDATIONS_AND_RISKS,
+    *_next_steps(
         "The API product owner publishes this reference with the OpenAPI description, names an owner for "
         "each resource, and reviews the reference whenever a version is released or deprecated.",
-    },
+    ),
 ]
 
 BLOCKS: dict[str, list[dict[str, Any]]] = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from documents.content.build import WEAK as _WEAK
+
 BLOCKS: dict[str, list[dict[str, Any]]] = {}
 
 # The technology documents that carry engineering advice.
@@ -19,8 +21,6 @@ ENGINEERING = [
     "product-architecture",
 ]
 RESILIENCE = ["technology-roadmap", "disaster-recovery-plan", "infrastructure-plan"]
-
-_WEAK = ["none", "adhoc"]  # "Not in place" and "Ad hoc" on the engineering maturity matrix
 
 
 def _weak(row: str) -> dict[str, Any]:
