@@ -194,9 +194,15 @@ def assemble(
     recommendations: Sequence[RecommendationSpec] = (),
     *,
     type_version: str = "",
+    context: dict | None = None,
 ) -> tuple[Block, ...]:
-    """Return the blocks whose conditions hold, rendered for these facts, each with its provenance."""
-    context = facts.context()
+    """Return the blocks whose conditions hold, rendered for these facts, each with its provenance.
+
+    ``context``, when given, is filled with what the templates read (answers, computed values and the
+    included recommendations), for a caller that renders more from it (an uploaded Word template).
+    """
+    context = {} if context is None else context
+    context.update(facts.context())
     included = recommendations_included(facts, recommendations, context)
     context["recommendations"] = [item for item, _ in included]
     state = _Assembly(facts, included, type_version, context)

@@ -30,11 +30,12 @@ from questionnaires.expressions import (
 )
 from questionnaires.rules import condition_fields, evaluate_condition
 from questionnaires.types import (
-    NUMBER_TEXT,
     OPERATOR_LABELS,
     OPERATORS,
     OPERATORS_BY_TYPE,
     VALUELESS_OPERATORS,
+    is_date_value,
+    is_number_value,
 )
 
 CHOICE_TYPES = frozenset({"SINGLE_CHOICE", "MULTIPLE_CHOICE"})
@@ -184,11 +185,11 @@ def _leaf_problems(leaf: Mapping[str, Any], schema: Mapping[str, Sequence[Field]
         return [f"The condition on {name} needs a value."]
     value = leaf["value"]
     if all(each.type in NUMBER_TYPES for each in found) and not all(
-        _is_number(item) for item in (value if isinstance(value, list) else [value])
+        is_number_value(item) for item in (value if isinstance(value, list) else [value])
     ):
         return [f"{name} is compared as a number, and {value!r} is not one."]
     if all(each.type == "DATE" for each in found) and not all(
-        _is_date(item) for item in (value if isinstance(value, list) else [value])
+        is_date_value(item) for item in (value if isinstance(value, list) else [value])
     ):
         return [f"{name} is a date: compare it with a date written YYYY-MM-DD, not {value!r}."]
     choices = [each for each in found if each.type in CHOICE_TYPES]
@@ -237,22 +238,6 @@ def _option_label(found: Field | None, value: Any) -> str:
             if value in (option.get("value"), option.get("id")):
                 return str(option.get("label") or value)
     return str(value)
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float):
-        return True
-    return isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()) is not None
-
-
-def _is_date(value: Any) -> bool:
-    try:
-        dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return False
-    return True
 
 
 # ----------------------------------------------------------------- one document's facts

@@ -19,7 +19,7 @@ from documents.blocks import assemble
 from documents.facts import Facts, merge_schemas, schema_of
 from documents.metadata_cache import session_documents_cached
 from documents.models import Document, DocumentFormat, DocumentStatus, DocumentType, Recommendation
-from documents.recommendations import RecommendationSpec, recommendations_included
+from documents.recommendations import RecommendationSpec
 from documents.rendering import Content, TypeSpec, document_content, format_date
 from questionnaires.expressions import computed_of
 from questionnaires.keys import key_of
@@ -262,15 +262,12 @@ def document_content_for(*, document: Document, session=None) -> Content:
     )
     organization_id = session.user.organization_id if session.user_id else None
     library = recommendations_for(slug=spec.slug, organization_id=organization_id)
-    blocks = assemble(spec.blocks, facts, library, type_version=spec.version)
+    read: dict = {}  # what the blocks' templates read, which an uploaded Word template reads too
+    blocks = assemble(spec.blocks, facts, library, type_version=spec.version, context=read)
     context = {}
-    if spec.word_template:  # what an uploaded Word template reads (documents/wordtemplates.py)
-        context = {
-            **facts.context(),
-            "recommendations": [item for item, _ in recommendations_included(facts, library)],
-            "version": document.version,
-            "today": format_date(timezone.localdate().isoformat()),
-        }
+    if spec.word_template:  # documents/wordtemplates.py
+        today = format_date(timezone.localdate().isoformat())
+        context = {**read, "version": document.version, "today": today}
     return replace(content, blocks=blocks, context=context, facts=facts)
 
 

@@ -144,7 +144,11 @@ def word_fill(data: bytes, content, *, company: str, color: str) -> tuple[bytes,
             items = roadmap_order(content.context.get("recommendations") or ())
             figures = roadmap_chart_data(items, key=name, caption="Roadmap") if items else None
         else:
-            figures = matrix_chart_data(content.facts, name, key=name) if content.facts else None
+            figures = (
+                matrix_chart_data(content.facts, name, key=name, context=content.context)
+                if content.facts
+                else None
+            )
         drawn = chart_draw(figures, color=color, formats=("png",)) if figures is not None else None
         if drawn is not None:
             charts[name] = drawn.png

@@ -35,12 +35,13 @@ from questionnaires.schemas import (
 )
 from questionnaires.types import (
     LIST_OPERATORS,
-    NUMBER_TEXT,
     OPERATORS_BY_TYPE,
     OPTION_TYPES,
     QUESTION_TYPES,
     TYPES,
     VALUELESS_OPERATORS,
+    is_date_value,
+    is_number_value,
 )
 
 __all__ = ["DOCUMENT_SCHEMA", "FORMAT", "questionnaire_validate"]
@@ -450,26 +451,6 @@ def _question_problems(parts: _Parts) -> list[str]:
     return problems
 
 
-def _is_number_value(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int | float):
-        return True
-    return isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()) is not None
-
-
-def _is_date_value(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
-        try:
-            parse(value.strip())
-            return True
-        except ValueError:
-            continue
-    return False
-
-
 def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
     field = node.get("field")
     if not isinstance(field, str):
@@ -502,9 +483,9 @@ def _leaf_problems(path: str, node: dict, parts: _Parts) -> list[str]:
     problems = []
     for position, item in values:
         where = f"{path}.value" if position is None else f"{path}.value[{position}]"
-        if comparison == "number" and not _is_number_value(item):
+        if comparison == "number" and not is_number_value(item):
             problems.append(f"{where}: {_shown(item)} is not a number")
-        elif comparison == "date" and not _is_date_value(item):
+        elif comparison == "date" and not is_date_value(item):
             problems.append(f"{where}: {_shown(item)} is not a date (YYYY-MM-DD)")
         elif comparison == "text" and not isinstance(item, str):
             problems.append(f"{where}: {_shown(item)} is not text")

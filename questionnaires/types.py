@@ -7,6 +7,7 @@ choices, the interchange format, the admin's condition builder and the API all r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ __all__ = [
     "TRUE_WHEN_EMPTY",
     "TYPES",
     "VALUELESS_OPERATORS",
+    "is_date_value",
+    "is_number_value",
     "TypeSpec",
     "ValueShape",
 ]
@@ -76,6 +79,28 @@ _OPERATORS_BY_COMPARISON = {
 
 # A number written as text, as a condition on a NUMBER or SCALE question may compare with.
 NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def is_number_value(value: object) -> bool:
+    """Whether a condition's value can be compared with a number: a number, or one written as text."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()) is not None
+
+
+def is_date_value(value: object) -> bool:
+    """Whether a condition's value can be compared with a date: an ISO date or date and time."""
+    if not isinstance(value, str):
+        return False
+    for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+        try:
+            parse(value.strip())
+            return True
+        except ValueError:
+            continue
+    return False
 
 
 # --- Value shapes and types ---------------------------------------------------------------------------
