@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from accounts.authentication import ApiView, api_schema
 from core.api_errors import ErrorSerializer
 from documents import selectors, services, storage
+from documents.finals import document_final
 from documents.models import DocumentStatus
 from documents.serializers import SessionDocumentSerializer, document_data
 from documents.templatetags.documents import client_status
@@ -42,7 +43,7 @@ class SessionDocumentsApi(ApiView):
         items = []
         for document in selectors.documents_for_session(session=session):
             download_url = None
-            if document.status == DocumentStatus.APPROVED and document.has_file:
+            if document.status == DocumentStatus.APPROVED and document_final(document):
                 download_url = request.build_absolute_uri(
                     reverse("api:document-download", args=[document.pk])
                 )
@@ -60,7 +61,8 @@ class DocumentDownloadApi(ApiView):
     @api_schema(
         operation_id="documents_download",
         summary="Download a document",
-        description="The file itself (PDF or DOCX) once it is approved; with S3 storage, a redirect to a "
+        description="The approved final (PDF or DOCX: no draft marking, stamped with its approval) once it "
+        "is stored; with S3 storage, a redirect to a "
         "short-lived signed URL. Anything else, or someone else's document, is a 404.",
         tags=["documents"],
         responses={
@@ -74,17 +76,15 @@ class DocumentDownloadApi(ApiView):
         },
     )
     def get(self, request, document_id):
-        document = selectors.document_for_download(user=request.user, document_id=document_id)
-        services.document_download_record(document=document, actor=request.user)
-        name = document.file_name or f"document.{document.extension}"
+        found = selectors.document_for_download(user=request.user, document_id=document_id)
+        document, name = found.document, found.file_name
+        services.document_download_record(document=document, actor=request.user, final=found.final)
         if storage.is_remote():
             return HttpResponseRedirect(
-                storage.presigned_url(
-                    key=document.storage_url, file_name=name, content_type=document.content_type
-                )
+                storage.presigned_url(key=found.key, file_name=name, content_type=document.content_type)
             )
         try:
-            handle = storage.document_open(document.storage_url)
+            handle = storage.document_open(found.key)
         except FileNotFoundError:
             raise exceptions.NotFound("The file is missing.") from None
         return FileResponse(handle, as_attachment=True, filename=name, content_type=document.content_type)

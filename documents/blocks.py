@@ -62,6 +62,10 @@ class Block:
     chart: ChartData | None = None
     items: tuple[Included, ...] = ()
     source: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    # A reviewer's amendments (documents/amendments.py): a note printed after the block; ``amended``
+    # when the reviewer rewrote its text.
+    note: str = ""
+    amended: bool = False
 
     @property
     def words(self) -> int:

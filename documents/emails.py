@@ -1,4 +1,5 @@
-"""E-mail about documents: reviewers hear that documents wait, clients that one is approved.
+"""E-mail about documents: reviewers hear that documents wait or that a client revised their answers;
+clients that a document is approved, commented on, or needs answers revisited (docs/review.md).
 
 Called after commit (``transaction.on_commit``), so a message never announces a change that was rolled
 back. Each recipient gets a message of their own; no one sees another's address. Links are absolute,
@@ -83,6 +84,7 @@ def client_notify_approved(*, document_ids) -> int:
         "document_type": first.document_type,
         "version": first.version,
         "formats": [document.format for document in documents],
+        "comments": _client_comments(first),
         "session_url": _absolute(reverse("sessions_app:review", args=[first.session_id])),
     }
     subject = f"Your {first.document_type.name} is approved"
@@ -104,3 +106,102 @@ def assignee_notify(*, document_id, assignee_id) -> int:
     }
     subject = f"{document.document_type.name} for {document.session.user.display_name} is assigned to you"
     return _send(subject, "documents/email/assigned.txt", context, [assignee.email])
+
+
+def _client_comments(document: Document) -> list[dict]:
+    """The comments addressed to the client on a version: never the team's internal notes."""
+    return list((document.review_status or {}).get("comments") or [])
+
+
+def client_notify_changes(*, request_id) -> int:
+    """Tell the client which answers a reviewer asks them to revisit, and where."""
+    from questionnaires.structure import structure_load
+    from sessions_app.models import ChangeRequest
+
+    request = ChangeRequest.objects.select_related("session__user").filter(pk=request_id).first()
+    if request is None or request.status != "OPEN":
+        return 0
+    structure = structure_load(request.session.questionnaire_id)
+    questions = []
+    for question_id in request.question_ids:
+        try:
+            questions.append(structure.question(str(question_id)).text)
+        except KeyError:
+            continue
+    client = request.session.user
+    context = {
+        "client": client,
+        "request": request,
+        "questions": questions,
+        "documents": [d.get("name") for d in request.documents or ()],
+        "url": _absolute(reverse("sessions_app:changes", args=[request.session_id, request.pk])),
+    }
+    count = len(questions)
+    subject = f"Please revisit {count} answer{'s' if count != 1 else ''} for your documents"
+    return _send(subject, "documents/email/changes_requested.txt", context, [client.email])
+
+
+def reviewers_notify_revised(*, request_id) -> int:
+    """Tell the reviewer who asked (and the versions' assignees) that the client revised their answers."""
+    from sessions_app.models import ChangeRequest
+
+    request = (
+        ChangeRequest.objects.select_related("session__user", "requested_by").filter(pk=request_id).first()
+    )
+    if request is None:
+        return 0
+    new = list(
+        Document.objects.filter(
+            session_id=request.session_id, generation_metadata__changeRequest=str(request.pk)
+        )
+        .select_related("document_type")
+        .order_by("document_type__name", "format")
+    )
+    seen, documents = set(), []
+    for document in new:
+        if document.document_type_id not in seen:
+            seen.add(document.document_type_id)
+            documents.append(
+                {"document": document, "url": _absolute(reverse("documents:detail", args=[document.pk]))}
+            )
+    recipients = (
+        {request.requested_by.email} if request.requested_by and request.requested_by.is_active else set()
+    )
+    assigned = {
+        str((d.review_status or {}).get("assignedTo"))
+        for d in new
+        if (d.review_status or {}).get("assignedTo")
+    }
+    recipients |= set(
+        get_user_model().objects.filter(pk__in=list(assigned), is_active=True).values_list("email", flat=True)
+    )
+    client = request.session.user
+    context = {
+        "client": client,
+        "request": request,
+        "changed": len(request.changed_question_ids or ()),
+        "documents": documents,
+        "queue_url": _absolute(reverse("documents:queue")),
+    }
+    subject = f"{client.display_name} revised their answers"
+    return _send(subject, "documents/email/client_revised.txt", context, sorted(recipients))
+
+
+def client_notify_comment(*, document_id, comment_id) -> int:
+    """Tell the client about a reviewer's comment on a document they already have."""
+    document = (
+        Document.objects.select_related("document_type", "session__user").filter(pk=document_id).first()
+    )
+    if document is None:
+        return 0
+    comment = next((c for c in _client_comments(document) if c.get("id") == comment_id), None)
+    if comment is None:
+        return 0
+    context = {
+        "client": document.session.user,
+        "document": document,
+        "comment": comment,
+        "session_url": _absolute(reverse("sessions_app:review", args=[document.session_id])),
+    }
+    subject = f"A comment on your {document.document_type.name}"
+    return _send(subject, "documents/email/comment.txt", context, [document.session.user.email])

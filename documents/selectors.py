@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditLog
+from documents.amendments import amendments_apply
 from documents.blocks import assemble
 from documents.facts import Facts, merge_schemas, schema_of
 from documents.metadata_cache import session_documents_cached
@@ -114,22 +115,49 @@ def document_for_reviewer(*, user, document_id) -> Document:
         raise Http404("No such document.") from None
 
 
-def document_for_download(*, user, document_id) -> Document:
-    """Return a document the user may download: reviewers their organization's, clients their own once
-    approved. Anything else, or a document without a file yet, is a 404.
+@dataclass(frozen=True)
+class Download:
+    """A file someone may download: the document, the storage key and the name it is served under."""
+
+    document: Document
+    key: str
+    file_name: str
+    final: bool
+
+
+def document_for_download(*, user, document_id, draft: bool = False) -> Download:
+    """Return what the user may download of a document, or raise Http404.
+
+    A client gets their own document's final, once approved and stored (never a draft). A reviewer of
+    the organization gets the final of an approved document, or its draft (``draft``, or while there
+    is no final).
     """
-    document = None
+    from documents.finals import document_final
+
     if is_reviewer(user):
         document = _for_organization(user).filter(pk=document_id).first()
-    if document is None and getattr(user, "is_authenticated", False):
+        if document is not None:
+            final = document_final(document) if document.status == DocumentStatus.APPROVED else {}
+            if final and not draft:
+                return Download(document, final["key"], _file_name(document), True)
+            if document.has_file:
+                return Download(document, document.storage_url, _file_name(document, draft=True), False)
+            raise Http404("No such document.")
+    if getattr(user, "is_authenticated", False):
         document = (
             Document.objects.select_related("document_type", "session")
             .filter(pk=document_id, session__user=user, status=DocumentStatus.APPROVED)
             .first()
         )
-    if document is None or not document.has_file:
-        raise Http404("No such document.")
-    return document
+        final = document_final(document) if document is not None else {}
+        if final:
+            return Download(document, final["key"], _file_name(document), True)
+    raise Http404("No such document.")
+
+
+def _file_name(document: Document, *, draft: bool = False) -> str:
+    suffix = "-draft" if draft else ""
+    return f"{document.document_type.slug}-v{document.version}{suffix}.{document.extension}"
 
 
 def document_renditions(*, document: Document) -> list[Document]:
@@ -264,6 +292,7 @@ def document_content_for(*, document: Document, session=None) -> Content:
     library = recommendations_for(slug=spec.slug, organization_id=organization_id)
     read: dict = {}  # what the blocks' templates read, which an uploaded Word template reads too
     blocks = assemble(spec.blocks, facts, library, type_version=spec.version, context=read)
+    blocks = amendments_apply(blocks, (document.review_status or {}).get("amendments"))
     context = {}
     if spec.word_template:  # documents/wordtemplates.py
         today = format_date(timezone.localdate().isoformat())

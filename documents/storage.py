@@ -21,9 +21,15 @@ def documents_storage() -> Storage:
     return default_storage
 
 
-def document_key(*, session_id, document_id, version: int, slug: str, extension: str) -> str:
-    """Return the storage key of one version of one document."""
-    return f"documents/{session_id}/{document_id}/v{version}/{slug}.{extension}"
+def document_key(
+    *, session_id, document_id, version: int, slug: str, extension: str, final: bool = False, draft: int = 0
+) -> str:
+    """Return the storage key of one version of one document: its draft (``draft`` counts the times a
+    reviewer's amendments had it drawn again), or its approved final, which lives beside it."""
+    folder = f"documents/{session_id}/{document_id}/v{version}"
+    if final:
+        return f"{folder}/final/{slug}.{extension}"
+    return f"{folder}/{slug}.{extension}" if not draft else f"{folder}/draft-{draft}/{slug}.{extension}"
 
 
 def document_write(*, key: str, payload: bytes) -> str:
@@ -37,6 +43,22 @@ def document_write(*, key: str, payload: bytes) -> str:
         storage.delete(saved)
         raise RuntimeError(f"The storage wrote {saved!r} instead of {key!r}.")
     return saved
+
+
+def document_write_once(*, key: str, payload: bytes) -> bytes:
+    """Write ``payload`` at ``key`` unless a file is there already, and return the bytes stored there.
+
+    A final is never overwritten: a task that stored it and died before recording it finds it again.
+    """
+    storage = documents_storage()
+    if storage.exists(key):
+        with storage.open(key, "rb") as handle:
+            return handle.read()
+    saved = storage.save(key, ContentFile(payload))
+    if saved != key:
+        storage.delete(saved)
+        raise RuntimeError(f"The storage wrote {saved!r} instead of {key!r}.")
+    return payload
 
 
 def document_exists(key: str) -> bool:

@@ -14,8 +14,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from documents import selectors, services, storage
+from documents import review, selectors, services, storage
+from documents.amendments import amendments_held
+from documents.finals import document_final, draft_due
 from documents.models import DocumentFormat, DocumentStatus, IllegalTransition
+from documents.versions import section_id
 from sessions_app import selectors as session_selectors
 
 UNPROCESSABLE = 422
@@ -27,6 +30,10 @@ MAX_COMMENTS = 5_000
 def _detail_context(request, document, **extra) -> dict:
     renditions = selectors.document_renditions(document=document)
     pdf = next((r for r in renditions if r.format == DocumentFormat.PDF and r.has_file), None)
+    review_status = document.review_status or {}
+    provenance = (document.generation_metadata or {}).get("provenance") or []
+    versions = selectors.document_versions(document=document)
+    change_request = review.change_request_of(document)
     organization_id = document.session.user.organization_id
     reviewers = list(selectors.reviewers_for_organization(organization_id=organization_id))
     assigned_id = (document.review_status or {}).get("assignedTo")
@@ -39,15 +46,55 @@ def _detail_context(request, document, **extra) -> dict:
         "reviewers": reviewers,
         "assigned_to": next((r for r in reviewers if str(r.pk) == assigned_id), None),
         "history": selectors.document_history(document=document),
-        "versions": selectors.document_versions(document=document),
+        "versions": versions,
+        "previous": next((v for v in versions if v.version < document.version), None),
         "latest_version": latest,
+        "finals": {r.pk: document_final(r) for r in renditions},
+        "draft_pending": bool(draft_due(document)),
+        "sections": _sections(document, review_status),
+        "questions": review.document_questions(document),
+        "amendments": review_status.get("amendments") or {},
+        "held": [
+            {
+                "id": section_id(block),
+                "label": block.get("title") or block.get("excerpt") or block.get("kind"),
+                "amendment": (review_status.get("amendments") or {}).get(section_id(block)) or {},
+            }
+            for block in amendments_held(provenance)
+        ],
+        "internal_notes": review_status.get("internalNotes") or [],
+        "change_request": change_request,
+        "change_request_ids": {str(q) for q in change_request.question_ids} if change_request else set(),
         "can_review": document.status == DocumentStatus.PENDING_REVIEW,
         "can_assign": document.status in services.ASSIGNABLE,
-        "can_regenerate": document.status == DocumentStatus.REJECTED and latest == document.version,
+        "can_regenerate": document.status == DocumentStatus.REJECTED
+        and latest == document.version
+        and not _waiting_for_client(document),
         "can_retry": document.status == DocumentStatus.FAILED and request.user.is_staff,
-        "comments": (document.review_status or {}).get("comments") or [],
+        "comments": review_status.get("comments") or [],
         **extra,
     }
+
+
+def _sections(document, review_status: dict) -> list[dict]:
+    """The parts of a version, each with its amendment and the comments and notes addressed to it."""
+    amendments = review_status.get("amendments") or {}
+    comments, notes = review_status.get("comments") or [], review_status.get("internalNotes") or []
+    return [
+        {
+            **section,
+            "amendment": amendments.get(section["id"]),
+            "amendable": section["id"].startswith("block-"),
+            "comments": [c for c in comments if c.get("section") == section["id"]],
+            "notes": [n for n in notes if n.get("section") == section["id"]],
+        }
+        for section in review.document_sections(document)
+    ]
+
+
+def _waiting_for_client(document) -> bool:
+    found = review.change_request_of(document)
+    return found is not None and found.status == "OPEN"
 
 
 def _refuse(request, document, message: str, status: int, **extra):
@@ -137,6 +184,8 @@ def assign(request, document_id):
 @require_POST
 def regenerate(request, document_id):
     document = selectors.document_for_reviewer(user=request.user, document_id=document_id)
+    if _waiting_for_client(document):
+        return _refuse(request, document, "The client is revising their answers for this version.", CONFLICT)
     try:
         created = services.document_regenerate(document=document, actor=request.user)
     except services.ReviewError as refused:
@@ -165,23 +214,25 @@ def retry(request, document_id):
 @require_GET
 @xframe_options_sameorigin  # the reviewer's page shows the PDF in a frame
 def download(request, document_id):
-    document = selectors.document_for_download(user=request.user, document_id=document_id)
+    found = selectors.document_for_download(
+        user=request.user, document_id=document_id, draft=request.GET.get("draft") == "1"
+    )
+    document = found.document
     inline = request.GET.get("inline") == "1" and document.format == DocumentFormat.PDF
     if not inline:  # the preview on the reviewer's page is part of reading it, not a download
-        services.document_download_record(document=document, actor=request.user)
-    name = document.file_name or f"document.{document.extension}"
+        services.document_download_record(document=document, actor=request.user, final=found.final)
     if storage.is_remote():
         return redirect(
             storage.presigned_url(
-                key=document.storage_url, file_name=name, content_type=document.content_type, inline=inline
+                key=found.key, file_name=found.file_name, content_type=document.content_type, inline=inline
             )
         )
     try:
-        handle = storage.document_open(document.storage_url)
+        handle = storage.document_open(found.key)
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
     response = FileResponse(
-        handle, as_attachment=not inline, filename=name, content_type=document.content_type
+        handle, as_attachment=not inline, filename=found.file_name, content_type=document.content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response

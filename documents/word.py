@@ -27,9 +27,15 @@ class Cover:
     questionnaire: str
     version: int
     date: str
-    status_note: str = "Draft for review"
+    # A draft (under review) carries a marking on every page; a final carries its approval instead.
+    draft: bool = True
+    approval: str = ""  # "Approved by <reviewer> on <date>", on a final
     branding: Branding = field(default_factory=Branding)
     logo: bytes | None = None  # the organization's logo (PNG or JPEG), read from storage
+
+    @property
+    def status_note(self) -> str:
+        return "Draft for review" if self.draft else (self.approval or "Approved")
 
     @property
     def brand_style(self) -> str:
@@ -100,6 +106,44 @@ def _table(doc, columns, rows, *, first_bold: bool = False) -> None:
 
 def _block(doc, block, chart=None) -> None:
     """Add one assembled content block (documents/blocks.py), as the PDF's _block.html draws it."""
+    _block_body(doc, block, chart)
+    if block.note:  # the reviewer's note on this part of the document (docs/review.md)
+        from docx.shared import Pt, RGBColor
+
+        paragraph = doc.add_paragraph()
+        label = paragraph.add_run("Reviewer’s note: ")
+        label.bold, label.font.size = True, Pt(9.5)
+        text = paragraph.add_run(block.note)
+        text.italic, text.font.size = True, Pt(9.5)
+        text.font.color.rgb = RGBColor(0x3A, 0x42, 0x52)
+
+
+DRAFT_MARKING = "DRAFT FOR REVIEW — not for distribution"
+
+
+def docx_mark_draft(doc) -> None:
+    """Put the draft marking at the top of every page's header, the cover's included."""
+    from docx.shared import Pt, RGBColor
+
+    for section in doc.sections:
+        for header in (section.header, section.first_page_header):
+            paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            run = paragraph.insert_paragraph_before().add_run(DRAFT_MARKING)
+            run.bold, run.font.size, run.font.color.rgb = True, Pt(9), RGBColor(0xB0, 0x1E, 0x1E)
+
+
+def docx_bytes_mark_draft(payload: bytes) -> bytes:
+    """Return a Word file (an uploaded template's, filled) with the draft marking added."""
+    from docx import Document as WordDocument
+
+    doc = WordDocument(io.BytesIO(payload))
+    docx_mark_draft(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _block_body(doc, block, chart=None) -> None:
     from docx.shared import Pt
 
     if block.kind == "heading":
@@ -260,6 +304,10 @@ def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int
     note = doc.add_paragraph()
     note.add_run().add_break(WD_BREAK.LINE)
     note.add_run(f"Prepared from the client's answers to {cover.questionnaire}.").italic = True
+    if cover.draft:
+        docx_mark_draft(doc)
+    else:
+        doc.add_paragraph().add_run(f"{cover.approval}.").bold = True
 
     buffer = io.BytesIO()
     doc.save(buffer)

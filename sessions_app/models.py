@@ -1,6 +1,7 @@
 """A client's run through one questionnaire version, and the answers given (seed 000 §4.3)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import IntegerField, Q
@@ -115,6 +116,62 @@ class Response(UUIDModel):
 
     def __str__(self):
         return f"Answer to {self.question_id} (rev {self.revision})"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    OPEN = "OPEN", "Waiting for the client"
+    SUBMITTED = "SUBMITTED", "Answered by the client"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+
+
+class ChangeRequest(UUIDModel):
+    """A reviewer's request that the client revisit some answers of a completed session.
+
+    Extra to the seed: the session stays COMPLETED (seed 000's enum has no state for this); while a
+    request is OPEN, exactly its questions (and any the revised answers bring into view) accept
+    answers again. ``documents`` names the document versions it was made on, so that the answers
+    given regenerate those versions' successors and no other (docs/review.md).
+    """
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="change_requests", db_index=False
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.OPEN,
+        db_default="OPEN",
+    )
+    message = models.TextField()
+    question_ids = ArrayField(models.UUIDField())
+    # [{documentId, documentType, name, version}]: the document versions the request was made on.
+    documents = models.JSONField(default=list, db_default=[])
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Counts the requests merged into this one, so that a form loaded before a merge is refused.
+    revision = models.IntegerField(default=1, db_default=1)
+    visible_before = ArrayField(models.UUIDField(), default=list, db_default=[])
+    answers_before = models.JSONField(default=dict, db_default={})
+    changed_question_ids = ArrayField(models.UUIDField(), default=list, db_default=[])
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        db_table = "change_requests"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["session", "status"], name="idx_change_requests_session")]
+        constraints = [
+            choices_check("status", ChangeRequestStatus, "change_requests_status_valid"),
+            # One open request per session: a second one made meanwhile is merged into it.
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(status="OPEN"), name="change_requests_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Change request {self.pk} ({self.status})"
 
 
 # The archive tables (seed 000 §10) live in their own module; importing them here registers them.

@@ -6,7 +6,7 @@ The questionnaires a client may start are questionnaires' to say (questionnaires
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import ChangeRequest, ChangeRequestStatus, Session, SessionStatus
 
 # An admin's preview of a questionnaire (services.preview_start) is a session of their own, flagged
 # in its metadata; it is never listed or resumed as a real session.
@@ -42,3 +42,13 @@ def preview_session_for(*, questionnaire, user) -> Session | None:
         .order_by("-started_at")
         .first()
     )
+
+
+def change_request_for_client(*, session: Session, request_id) -> ChangeRequest:
+    """Return a change request of the client's session (found through session_for_client); else a 404."""
+    return get_object_or_404(ChangeRequest, pk=request_id, session=session)
+
+
+def open_change_request(*, session: Session) -> ChangeRequest | None:
+    """Return the session's open change request, if a reviewer is waiting for the client."""
+    return ChangeRequest.objects.filter(session=session, status=ChangeRequestStatus.OPEN).first()

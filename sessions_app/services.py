@@ -138,7 +138,11 @@ def _lock_open_session(session: Session) -> Session:
     return session
 
 
-def _check_open(session: Session) -> None:
+def _check_open(session: Session, *, reopened=None) -> None:
+    if reopened is not None:  # a change request reopens some questions of a completed session
+        if session.status != SessionStatus.COMPLETED:
+            raise SessionClosed("These answers are no longer open for changes.")
+        return
     if session.status != SessionStatus.IN_PROGRESS:
         raise SessionClosed(f"This questionnaire is {session.get_status_display().lower()}.")
     if session.expires_at and session.expires_at <= timezone.now():
@@ -178,7 +182,9 @@ SELECT locked.*, session_answers_json(locked.id) FROM (
 """  # noqa: S608 (constant column names)
 
 
-def _lock_open_session_with_answers(*, session_id, client=None) -> tuple[Session, dict[str, StoredAnswer]]:
+def _lock_open_session_with_answers(
+    *, session_id, client=None, reopened=None
+) -> tuple[Session, dict[str, StoredAnswer]]:
     """Lock the session (the client's own, when given) and read its answers, in one query."""
     client_id = client.pk if client is not None else None
     with connection.cursor() as cursor:
@@ -194,7 +200,7 @@ def _lock_open_session_with_answers(*, session_id, client=None) -> tuple[Session
     session = Session.from_db(
         connection.alias, _LOCKED_ATTNAMES, [loaded[field.column] for field in _LOCKED_FIELDS]
     )
-    _check_open(session)
+    _check_open(session, reopened=reopened)
     if isinstance(answers, str):
         answers = json.loads(answers)
     return session, _stored_answers(answers)
@@ -220,6 +226,7 @@ def response_save(
     time_spent_seconds: int | None = None,
     actor=None,
     prefix: str | None = None,
+    reopened: frozenset[str] | None = None,
 ) -> SaveResult:
     """Validate and store one answer, re-evaluate the rules and update the session's progress.
 
@@ -229,9 +236,12 @@ def response_save(
     §5.3 shape (the REST API's input; ``None`` clears the answer), which ``validate_value`` checks.
     An invalid answer is stored too (is_valid false, with its errors), so nothing the client typed is
     lost; it counts as unanswered for the rules and for progress.
+
+    ``reopened`` names the questions a change request (sessions_app/revisions.py) opens again in a
+    completed session: only those accept an answer then.
     """
     session, answers = _lock_open_session_with_answers(
-        session_id=session.pk if session is not None else session_id, client=client
+        session_id=session.pk if session is not None else session_id, client=client, reopened=reopened
     )
     structure = structure_load(session.questionnaire_id)
     try:
@@ -243,6 +253,8 @@ def response_save(
     )
     if question is None or not before.is_visible(question.id):
         raise QuestionUnavailable("This question is not part of the questionnaire right now.")
+    if reopened is not None and question.id not in reopened:
+        raise QuestionUnavailable("This answer is not open for changes.")
 
     prefix = prefix or f"q-{question.id}"
     if value is not FROM_FORM:

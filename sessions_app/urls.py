@@ -12,6 +12,7 @@ urlpatterns = [
     path("<uuid:session_id>/questions/<uuid:question_id>/answer/", views.answer, name="answer"),
     path("<uuid:session_id>/review/", views.review, name="review"),
     path("<uuid:session_id>/complete/", views.complete, name="complete"),
+    path("<uuid:session_id>/changes/<uuid:request_id>/", views.changes, name="changes"),
     path(
         "<uuid:session_id>/files/<uuid:question_id>/<str:token>/<str:name>", views.uploaded_file, name="file"
     ),

@@ -21,10 +21,10 @@ from audit.context import header_text
 from questionnaires import selectors as questionnaire_selectors
 from questionnaires.answers import file_content_type
 from questionnaires.structure import structure_load
-from sessions_app import selectors, services
+from sessions_app import revisions, selectors, services
 from sessions_app.flow import FlowState, StoredAnswer, answer_text
 from sessions_app.forms import SessionStartForm
-from sessions_app.models import Session, SessionStatus
+from sessions_app.models import ChangeRequestStatus, Session, SessionStatus
 
 UNPROCESSABLE = 422
 
@@ -358,3 +358,85 @@ def uploaded_file(request, session_id, question_id, token, name):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _changes_context(session, request_row, state: FlowState, *, errors=None) -> dict:
+    named = {str(q) for q in request_row.question_ids}
+    before = {str(q) for q in request_row.visible_before}
+    editable = revisions.change_request_editable(request_row, state)
+    items = _question_items(state, editable, errors=errors)
+    for item in items:
+        item["reviewer_message"] = request_row.message if item["q"].id in named else ""
+        item["appeared"] = item["q"].id not in before
+    editable_ids = {q.id for q in editable}
+    others = [
+        {
+            "section": s,
+            "items": _question_items(
+                state, [q for q in state.section_questions[s.id] if q.id not in editable_ids]
+            ),
+        }
+        for s in state.visible_sections
+    ]
+    return {
+        "session": session,
+        "change_request": request_row,
+        "state": state,
+        "items": items,
+        "others": [block for block in others if block["items"]],
+        "documents": [d.get("name") for d in request_row.documents or ()],
+    }
+
+
+@login_required
+def changes(request, session_id, request_id):
+    """The questions a reviewer reopened, with their message; everything else stays read-only."""
+    session = selectors.session_for_client(user=request.user, session_id=session_id)
+    request_row = selectors.change_request_for_client(session=session, request_id=request_id)
+    if request_row.status != ChangeRequestStatus.OPEN:
+        # Answers sent to a request that is closed change nothing: a 409 with the page that says why.
+        context = {"session": session, "change_request": request_row}
+        if request.method == "POST":
+            context["stale"] = "This request has been answered or withdrawn already: nothing was changed."
+        status = 409 if request.method == "POST" else 200
+        return render(request, "sessions_app/changes_closed.html", context, status=status)
+    if request.method != "POST":
+        state = services.session_flow(session=session)
+        return render(request, "sessions_app/changes.html", _changes_context(session, request_row, state))
+    revision = request.POST.get("revision", "")
+    try:
+        state, errors = revisions.change_request_save(
+            request=request_row, revision=revision, data=request.POST, files=request.FILES, actor=request.user
+        )
+        if errors:
+            context = _changes_context(session, request_row, state, errors=errors)
+            context["error_summary"] = [item for item in context["items"] if item["errors"]]
+            return render(request, "sessions_app/changes.html", context, status=UNPROCESSABLE)
+        if request.POST.get("action") != "submit":
+            messages.success(request, "Your changes are saved. Submit them when you are done.")
+            return redirect("sessions_app:changes", session_id=session.pk, request_id=request_row.pk)
+        revisions.change_request_submit(request=request_row, revision=revision, actor=request.user)
+    except revisions.StaleRequest as stale:
+        request_row.refresh_from_db()
+        state = services.session_flow(session=session)
+        context = _changes_context(session, request_row, state)
+        context["stale"] = str(stale)
+        template = (
+            "sessions_app/changes.html"
+            if request_row.status == ChangeRequestStatus.OPEN
+            else "sessions_app/changes_closed.html"
+        )
+        return render(request, template, context, status=409)
+    except services.SessionIncomplete as incomplete:
+        state = services.session_flow(session=session)
+        context = _changes_context(session, request_row, state)
+        context["missing"] = incomplete.missing
+        return render(request, "sessions_app/changes.html", context, status=UNPROCESSABLE)
+    except services.SessionClosed as closed:
+        messages.error(request, str(closed))
+        return redirect("sessions_app:review", session_id=session.pk)
+    messages.success(
+        request,
+        "Thank you: your revised answers are submitted. We are preparing the new version of your documents.",
+    )
+    return redirect("sessions_app:review", session_id=session.pk)

@@ -14,6 +14,7 @@ from accounts.api_keys import api_key_create
 from documents import storage
 from documents.models import DocumentStatus
 from sessions_app import services
+from sessions_app.models import ChangeRequest
 from tests.accounts.factories import ApiKeyFactory, ReviewerFactory, UserFactory
 from tests.documents.factories import DocumentFactory
 from tests.questionnaires.factories import QuestionFactory
@@ -59,8 +60,11 @@ def _uploaded_file(session, question) -> dict:
 def _approved_document(session):
     """An approved document of the session, its file in storage."""
     document = DocumentFactory(session=session, status=DocumentStatus.APPROVED, format="PDF")
-    key = f"documents/{session.pk}/{document.pk}/v1/plan.pdf"
-    document.storage_url = storage.document_write(key=key, payload=PDF)
+    draft = f"documents/{session.pk}/{document.pk}/v1/plan.pdf"
+    document.storage_url = storage.document_write(key=draft, payload=b"%PDF-1.4\n% the draft\n%%EOF\n")
+    final = f"documents/{session.pk}/{document.pk}/v1/final/plan.pdf"
+    storage.document_write(key=final, payload=PDF)
+    document.generation_metadata = {"final": {"key": final, "sha256": "-", "fileSize": len(PDF)}}
     document.file_name, document.file_size = "plan.pdf", len(PDF)
     document.save()
     return document
@@ -80,6 +84,9 @@ def tenant_a(org_a, client_a, media_root):
         "approved_document": _approved_document(session),
         "uploaded_file": _uploaded_file(session, upload_question),
         "api_key": ApiKeyFactory(user=client_a),
+        "change_request": ChangeRequest.objects.create(
+            session=session, message="Check this.", question_ids=[flow.has_product.pk]
+        ),
     }
 
 
@@ -103,6 +110,15 @@ ENTRIES = {
     "documents:retry": ("post", lambda a: {"document_id": a["document"].pk}),
     "documents:file": ("get", lambda a: {"document_id": a["approved_document"].pk}),
     "documents:session_panel": ("get", lambda a: {"session_id": a["session"].pk}),
+    "documents:comment": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:amend": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:request_changes": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:withdraw_changes": ("post", lambda a: {"document_id": a["document"].pk}),
+    "documents:compare": ("get", lambda a: {"document_id": a["document"].pk}),
+    "sessions_app:changes": (
+        "get",
+        lambda a: {"session_id": a["session"].pk, "request_id": a["change_request"].pk},
+    ),
     "api:questionnaire-detail": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
     "api:session-detail": ("get", lambda a: {"session_id": a["session"].pk}),
     "api:session-answer": ("put", lambda a: {"session_id": a["session"].pk, "question_id": a["question"].pk}),

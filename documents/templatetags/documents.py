@@ -22,6 +22,50 @@ def session_documents(session):
 
 
 @register.simple_tag
+def client_next_step(session) -> dict:
+    """Return what the client of a completed session should know or do now, in plain words.
+
+    {kind, title, text, url}: "changes" when a reviewer asked them to revisit answers, "ready" when
+    every document's final can be downloaded, else "waiting" (nothing needed from them).
+    """
+    from django.urls import reverse
+
+    from documents.finals import document_final
+    from sessions_app.selectors import open_change_request
+
+    request = open_change_request(session=session)
+    if request is not None:
+        count = len(request.question_ids)
+        return {
+            "kind": "changes",
+            "title": f"Your reviewer needs {count} answer{'s' if count != 1 else ''} revisited",
+            "text": "Your documents wait for these changes. Only the questions your reviewer chose are open.",
+            "url": reverse("sessions_app:changes", args=[session.pk, request.pk]),
+        }
+    documents = selectors.documents_for_session(session=session)
+    if documents and all(d.status == "APPROVED" and document_final(d) for d in documents):
+        ready = "Download them below."
+        return {"kind": "ready", "title": "Your documents are ready", "text": ready, "url": ""}
+    if not documents:
+        return {"kind": "none", "title": "", "text": "", "url": ""}
+    return {
+        "kind": "waiting",
+        "title": "Nothing is needed from you now",
+        "text": "We are preparing and reviewing your documents. We will e-mail you when they are ready to "
+        "download, or if your reviewer needs anything from you.",
+        "url": "",
+    }
+
+
+@register.filter
+def final_ready(document) -> bool:
+    """Return whether a document's approved final is stored (what a client downloads)."""
+    from documents.finals import document_final
+
+    return document.status == "APPROVED" and bool(document_final(document))
+
+
+@register.simple_tag
 def session_documents_skipped(session):
     """Return the document types not generated for the session, with the reasons."""
     return selectors.documents_skipped_for_session(session=session)
@@ -32,7 +76,7 @@ CLIENT_STATUS = {
     "GENERATING": "Being prepared",
     "GENERATED": "Waiting for review",
     "PENDING_REVIEW": "Waiting for review",
-    "APPROVED": "Approved",
+    "APPROVED": "Approved",  # the panel says "Being finalised" until the final is stored
     "REJECTED": "Being revised",
     "FAILED": "Delayed",
 }
@@ -42,6 +86,18 @@ CLIENT_STATUS = {
 def client_status(status: str) -> str:
     """Return a document status in the words a client reads."""
     return CLIENT_STATUS.get(str(status), str(status).replace("_", " ").capitalize())
+
+
+@register.filter
+def get_item(mapping, key):
+    """Return ``mapping[key]`` (None when missing), for dictionaries keyed by ids in templates."""
+    return (mapping or {}).get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def any_finalising(documents) -> bool:
+    """Return whether an approved document still waits for its final (the panel refreshes itself)."""
+    return any(document.status == "APPROVED" and not final_ready(document) for document in documents)
 
 
 @register.filter
@@ -62,6 +118,15 @@ EVENT_LABELS = {
     "document.fail": "Generation failed",
     "document.retry": "Generation retried",
     "document.download": "Downloaded",
+    "document.final_stored": "Final stored",
+    "document.redrawn": "Draft drawn again with the amendments",
+    "document.amend": "Amended",
+    "document.amendment_removed": "Amendment removed",
+    "document.comment": "Comment for the client",
+    "document.note": "Internal note",
+    "document.changes_requested": "Changes requested from the client",
+    "document.revised_by_client": "Created from the client’s revised answers",
+    "document.superseded": "Replaced after the client’s revised answers",
 }
 
 

@@ -20,8 +20,18 @@ def approved(session_a, media_root):
     key = storage.document_key(
         session_id=session_a.pk, document_id=document.pk, version=1, slug=document_type.slug, extension="pdf"
     )
-    storage.document_write(key=key, payload=PDF)
+    storage.document_write(key=key, payload=b"%PDF-1.4\n% the draft under review\n")
+    final = storage.document_key(
+        session_id=session_a.pk,
+        document_id=document.pk,
+        version=1,
+        slug=document_type.slug,
+        extension="pdf",
+        final=True,
+    )
+    storage.document_write(key=final, payload=PDF)
     document.storage_url, document.file_name, document.file_size = key, "roadmap.pdf", len(PDF)
+    document.generation_metadata = {"final": {"key": final, "sha256": "-", "fileSize": len(PDF)}}
     document.save()
     return document
 
@@ -58,9 +68,17 @@ def test_an_approved_document_downloads_and_the_download_is_audited(api_a, appro
     response = api_a.get(download_url(approved))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert "roadmap.pdf" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == PDF
+    assert "technology-roadmap-v1.pdf" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PDF  # the final, never the draft
     assert AuditLog.objects.filter(event="document.download", resource_id=approved.pk).count() == 1
+
+
+def test_an_approved_document_without_its_final_yet_has_no_download(api_a, approved):
+    approved.generation_metadata = {}
+    approved.save()
+    [listed] = api_a.get(documents_url(approved.session)).json()
+    assert listed["status"] == "APPROVED" and listed["download_url"] is None
+    assert api_a.get(download_url(approved)).status_code == 404
 
 
 def test_a_document_waiting_for_review_cannot_be_downloaded(api_a, waiting):

@@ -13,6 +13,7 @@ from audit.models import AuditLog
 from documents import services
 from documents.fetcher import RefusedURL, resource_url, static_path
 from documents.models import Document, DocumentType
+from documents.word import DRAFT_MARKING
 from tests.accounts.helpers import login_with_mfa
 from tests.documents.builders import LEGAL_NAME
 from tests.documents.test_generation import docx_text, pdf_text, stored
@@ -90,9 +91,11 @@ def test_the_word_file_has_the_logo_a_running_header_page_numbers_and_brand_head
     assert len(word.inline_shapes) == 1
     section = word.sections[0]
     assert section.different_first_page_header_footer
+    # Under review, the draft marking heads every page, the cover's included; the running header follows.
+    assert section.header.paragraphs[0].text == section.first_page_header.paragraphs[0].text == DRAFT_MARKING
     assert (
-        LEGAL_NAME in section.header.paragraphs[0].text
-        and "Disaster Recovery Plan" in section.header.paragraphs[0].text
+        LEGAL_NAME in section.header.paragraphs[1].text
+        and "Disaster Recovery Plan" in section.header.paragraphs[1].text
     )
     footer_xml = section.footer._element.xml
     assert 'w:instr="PAGE"' in footer_xml and 'w:instr="NUMPAGES"' in footer_xml

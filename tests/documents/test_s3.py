@@ -2,6 +2,7 @@
 downloaded through a permission check and then a short-lived presigned URL.
 """
 
+import hashlib
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
@@ -81,7 +82,36 @@ def test_a_generated_document_is_stored_in_s3_and_downloaded_through_a_presigned
     assert response.status_code == 302
     query = parse_qs(urlsplit(response.url).query)
     assert query["X-Amz-Expires"] == ["60"]
-    assert query["response-content-disposition"] == ['attachment; filename="business-plan-v1.pdf"']
+    assert query["response-content-disposition"] == ['attachment; filename="business-plan-v1-draft.pdf"']
+    with urllib.request.urlopen(response.url) as download:  # noqa: S310 - the local moto server
+        assert download.read() == stored
+        assert download.headers["Content-Disposition"] == 'attachment; filename="business-plan-v1-draft.pdf"'
+
+
+def test_the_approved_final_is_stored_in_s3_beside_the_draft_and_is_what_the_client_gets(
+    s3_storage, client_a, org_a, reviewer_a
+):
+    session = complete_small_session(
+        user=client_a,
+        questionnaire=small_questionnaire(organization=org_a),
+        answers={"Legal name": LEGAL_NAME},
+    )
+    pdf = Document.objects.get(session=session, format="PDF")
+    services.document_generate(document_id=pdf.pk)
+    pdf.refresh_from_db()
+    services.document_approve(document=pdf, reviewer=reviewer_a)
+    services.document_generate(document_id=pdf.pk)  # the worker renders the final
+    services.document_generate(document_id=pdf.pk)  # delivered twice: the final is not written again
+
+    pdf.refresh_from_db()
+    final = pdf.generation_metadata["final"]
+    listed = s3_storage.list_objects_v2(Bucket=BUCKET, Prefix=f"documents/{session.pk}/{pdf.pk}/")
+    assert sorted(item["Key"] for item in listed["Contents"]) == sorted([pdf.storage_url, final["key"]])
+    stored = s3_storage.get_object(Bucket=BUCKET, Key=final["key"])["Body"].read()
+    assert hashlib.sha256(stored).hexdigest() == final["sha256"]
+
+    response = as_user(client_a).get(reverse("documents:file", args=[pdf.pk]))
+    assert response.status_code == 302
     with urllib.request.urlopen(response.url) as download:  # noqa: S310 - the local moto server
         assert download.read() == stored
         assert download.headers["Content-Disposition"] == 'attachment; filename="business-plan-v1.pdf"'

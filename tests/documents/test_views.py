@@ -21,6 +21,13 @@ pytestmark = pytest.mark.django_db
 DORMANT_SITE = "https://dormant-site.example"
 
 
+def finalise(*documents) -> None:
+    """Run the worker's part of an approval: the final of each document."""
+    for document in documents:
+        services.document_generate(document_id=document.pk)
+        document.refresh_from_db()
+
+
 def as_user(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -112,9 +119,13 @@ def test_approving_approves_every_format_and_tells_the_client(
         assert document.review_status["comments"][0]["text"] == "Clear."
     audit = AuditLog.objects.get(resource_id=pdf.pk, event="document.approve")
     assert audit.actor == reviewer_a and audit.changes["before"] == {"status": "PENDING_REVIEW"}
+    assert mail.outbox == []  # the client hears once the finals are stored
+    with django_capture_on_commit_callbacks(execute=True):
+        finalise(pdf, docx_document)
     [message] = mail.outbox
     assert message.to == [client_a.email] and "approved" in message.subject
     assert reverse("sessions_app:review", args=[pdf.session_id]) in message.body
+    assert "Clear." in message.body  # the approval's comment is for the client
 
 
 def test_approving_twice_is_refused_with_a_clear_message(pdf, reviewer_a):
@@ -141,7 +152,9 @@ def test_rejecting_needs_a_reason_and_records_it_with_the_comments(pdf, docx_doc
         document.refresh_from_db()
         assert document.status == DocumentStatus.REJECTED
         assert document.rejection_reason == "Mission is vague."
-        assert document.review_status["comments"][-1]["text"] == "Ask for numbers."
+        # The rejection's note is the team's: kept with the internal notes, never the client's comments.
+        assert document.review_status["internalNotes"][-1]["text"] == "Ask for numbers."
+        assert not document.review_status.get("comments")
         assert document.review_status["rejectedBy"] == str(reviewer_a.pk)
 
 
@@ -190,6 +203,8 @@ def test_clients_download_their_own_documents_only_once_approved(pdf, client_a, 
     assert as_user(reviewer_a).get(reverse("documents:file", args=[pdf.pk])).status_code == 200
 
     services.document_approve(document=pdf, reviewer=reviewer_a)
+    assert own.get(reverse("documents:file", args=[pdf.pk])).status_code == 404  # no final yet
+    finalise(pdf)
 
     response = own.get(reverse("documents:file", args=[pdf.pk]))
     assert response.status_code == 200
@@ -206,7 +221,11 @@ def test_the_client_sees_each_documents_status_on_the_session_page(session, pdf,
     assert reverse("documents:file", args=[pdf.pk]) not in page
 
     services.document_approve(document=pdf, reviewer=reviewer_a)
+    panel = own.get(reverse("documents:session_panel", args=[session.pk])).content.decode()
+    assert panel.count("Being finalised") == 2 and 'hx-trigger="every 4s"' in panel
+    assert reverse("documents:file", args=[pdf.pk]) not in panel
 
+    finalise(*Document.objects.filter(session=session))
     panel = own.get(reverse("documents:session_panel", args=[session.pk])).content.decode()
     assert panel.count(">Approved<") == 2
     assert reverse("documents:file", args=[pdf.pk]) in panel

@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from documents import services
 from documents.models import Document, DocumentStatus, DocumentType
+from documents.word import DRAFT_MARKING
 from documents.wordtemplates import WordTemplateError, word_template_problems, word_template_render
 from tests.documents.conftest import type_form
 from tests.documents.test_generation import stored
@@ -108,7 +109,8 @@ def test_an_uploaded_template_fills_the_types_word_files(operator, media_root):
     assert "Technology review for Sprout Analytics Ltd" in text
     assert "Budget: US$40,000; maturity 1.4 of 5." in text
     assert "1. Introduce continuous integration on every repository (Now)" in text
-    assert filled.sections[0].header.paragraphs[0].text == "Technology Roadmap · Sprout Analytics Ltd"
+    header = [p.text for p in filled.sections[0].header.paragraphs]
+    assert header == [DRAFT_MARKING, "Technology Roadmap · Sprout Analytics Ltd"]  # marked while a draft
     assert len(filled.inline_shapes) == 1  # the maturity chart
 
     assert operator.post(url, type_form(roadmap, word_template_clear="on")).status_code == 302
