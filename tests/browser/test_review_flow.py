@@ -8,7 +8,6 @@ import re
 import pypdf
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.test import Client
 
 from documents.catalogue import catalogue_load
@@ -71,14 +70,16 @@ def test_reviewer_rejects_regenerates_approves_and_the_client_downloads_the_pdf(
     page.get_by_role("link", name="Business Plan").click()
     page.get_by_role("heading", name=re.compile("Business Plan")).wait_for()
     assert page.locator("iframe.doc-preview").count() == 1  # the PDF, shown inline
-    page.get_by_text(LEGAL_NAME).first.wait_for()  # the answers it came from
+    page.locator(".doc-sources").get_by_text(LEGAL_NAME).first.wait_for()  # the answers it came from
 
     page.get_by_role("button", name="Reject").click()  # no reason: the browser asks for one first
     assert (
         Document.objects.get(session=session, version=1, format="PDF").status == DocumentStatus.PENDING_REVIEW
     )
     page.get_by_label("Reason for rejection").fill("The mission statement needs figures.")
-    page.get_by_label("Comments").fill("Ask the client for last year's volumes.")
+    page.get_by_role("textbox", name=re.compile("Internal note")).fill(
+        "Ask the client for last year's volumes."
+    )
     page.get_by_role("button", name="Reject").click()
     page.get_by_text("Reason: The mission statement needs figures.", exact=False).wait_for()
 
@@ -95,11 +96,19 @@ def test_reviewer_rejects_regenerates_approves_and_the_client_downloads_the_pdf(
     assert approved.status == DocumentStatus.APPROVED and approved.approved_by == reviewer_a
     rejected = Document.objects.get(session=session, version=1, format="PDF")
     assert rejected.status == DocumentStatus.REJECTED and rejected.rejection_reason.startswith("The mission")
-    assert [m.to for m in mail.outbox] == [[client_a.email]]
+    # The worker draws the finals; the client is told (by the worker) once they are stored.
+    wait_for(
+        lambda: all(
+            (d.generation_metadata or {}).get("final")
+            for d in Document.objects.filter(session=session, version=2)
+        ),
+        timeout=90,
+        message="the finals to be stored",
+    )
 
     client_context, page = signed_in(browser, live_server, client_a, accept_downloads=True)
     page.goto(f"{live_server.url}/sessions/{session.pk}/review/")
-    page.get_by_text("Your documents").wait_for()
+    page.get_by_text("Your documents are ready").wait_for()
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download PDF")).click()
     download = download_info.value

@@ -10,7 +10,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from accounts.api_keys import SCOPES, api_key_create
 from audit.models import AuditLog
 from documents import review, services, storage
 from documents.models import Document, DocumentStatus
@@ -135,8 +137,9 @@ def test_the_client_gets_the_final_and_the_reviewer_both(strategy, reviewer_a, c
 
 
 def test_comments_reach_the_client_and_internal_notes_never_leave_the_review_pages(
-    strategy, reviewer_a, client_a, django_capture_on_commit_callbacks
+    strategy, reviewer_a, client_a, staff_client, django_capture_on_commit_callbacks
 ):
+    staff = staff_client
     pdf, docx_row = strategy
     reviewer = as_user(reviewer_a)
     section = review.document_sections(pdf)[0]
@@ -162,9 +165,22 @@ def test_comments_reach_the_client_and_internal_notes_never_leave_the_review_pag
         own.get(reverse("sessions_app:review", args=[session.pk])),
         own.get(reverse("documents:session_panel", args=[session.pk])),
     ]
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_create(user=client_a, name='CRM', scopes=SCOPES)[1]}")
+    client_views += [
+        api.get(reverse("api:session-list")),
+        api.get(reverse("api:session-detail", args=[session.pk])),
+        api.get(reverse("api:session-documents", args=[session.pk])),
+    ]
+    # The client's copy of their personal data, as staff export it for them.
+    client_views.append(staff.post(reverse("accounts:gdpr_user_export", args=[client_a.pk])))
+    bodies = []
     for response in client_views:
-        assert INTERNAL not in response.content.decode()
-    review_page = client_views[1].content.decode()
+        assert response.status_code == 200, response.request["PATH_INFO"]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        bodies.append(body.decode())
+        assert INTERNAL not in bodies[-1]
+    review_page = bodies[1]
     assert FOR_CLIENT in review_page and "Well argued." in review_page
     assert AuditLog.objects.filter(resource_id=pdf.pk, event="document.note").exists()
     assert not AuditLog.objects.filter(changes__icontains="QXINTERNALNOTEQX").exists()

@@ -32,7 +32,7 @@ def test_database_url() -> str:
 class Worker:
     """One `celery worker` process consuming this run's documents queue with the solo pool."""
 
-    def __init__(self, *, media_root: Path, log: Path, name: str):
+    def __init__(self, *, media_root: Path, log: Path, name: str, email_dir: Path | None = None):
         self.log = log
         env = {
             **os.environ,
@@ -45,6 +45,8 @@ class Worker:
             "ACQS_TEST_RUN": str(os.getpid()),
             "LOG_LEVEL": "INFO",
         }
+        if email_dir is not None:  # the worker's e-mails as files, for a test to read
+            env["EMAIL_URL"] = f"filemail:///{email_dir}"  # django-environ drops one slash
         self._log_handle = open(log, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [
