@@ -27,6 +27,7 @@ from documents.services import (
     review_entry,
 )
 from documents.versions import section_id
+from questionnaires.structure import structure_load
 from sessions_app import revisions
 from sessions_app.models import ChangeRequest
 
@@ -64,12 +65,15 @@ def document_sections(document: Document) -> list[dict]:
 
 
 def document_questions(document: Document) -> list[dict]:
-    """Return the questions behind a version, from its provenance: [{id, question, answer}]."""
+    """Return the questions behind a version, from its provenance, in the questionnaire's order:
+    [{id, question, answer}]."""
     snapshot = (document.generation_metadata or {}).get("snapshot") or {}
-    return [
-        {"id": question_id, "question": cited.get("question") or "", "answer": cited.get("answer") or ""}
-        for question_id, cited in (snapshot.get("answers") or {}).items()
+    order = {q.id: n for n, q in enumerate(structure_load(document.session.questionnaire_id).questions)}
+    cited = [
+        {"id": question_id, "question": found.get("question") or "", "answer": found.get("answer") or ""}
+        for question_id, found in (snapshot.get("answers") or {}).items()
     ]
+    return sorted(cited, key=lambda q: order.get(q["id"], len(order)))
 
 
 def _section_label(document: Document, section: str) -> str:

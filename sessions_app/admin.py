@@ -14,7 +14,7 @@ from questionnaires.admin import QuestionnaireAdmin
 from questionnaires.models import Questionnaire
 from sessions_app import selectors, services
 from sessions_app.forms import PreviewForm
-from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
+from sessions_app.models import ChangeRequest, Response, ResponseArchive, Session, SessionArchive
 
 
 class ResponseInline(TenantInline, admin.TabularInline):
@@ -44,6 +44,39 @@ class ResponseAdmin(TenantAdmin):
     search_fields = ["session__user__email", "question__text"]
     list_select_related = ["session__user", "question"]
     raw_id_fields = ["session", "question"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(TenantAdmin):
+    """Reviewers' requests that clients revisit answers (docs/review.md); made and answered on the
+    review and client pages, read here."""
+
+    organization_path = "session__user__organization"
+    list_display = ["session", "status", "requested_by", "created_at", "submitted_at"]
+    list_filter = ["status"]
+    search_fields = ["session__user__email", "message"]
+    list_select_related = ["session__user", "requested_by"]
+    readonly_fields = [
+        "session",
+        "status",
+        "message",
+        "question_ids",
+        "documents",
+        "requested_by",
+        "revision",
+        "visible_before",
+        "answers_before",
+        "changed_question_ids",
+        "submitted_at",
+        "created_at",
+    ]
+    exclude = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyArchiveAdmin(TenantAdmin):

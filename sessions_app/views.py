@@ -385,6 +385,8 @@ def _changes_context(session, request_row, state: FlowState, *, errors=None) -> 
         "items": items,
         "others": [block for block in others if block["items"]],
         "documents": [d.get("name") for d in request_row.documents or ()],
+        "asked": len(named),
+        "extra": sum(1 for item in items if item["q"].id not in named),
     }
 
 

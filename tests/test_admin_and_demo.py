@@ -15,7 +15,7 @@ from tests.accounts.helpers import login_with_mfa
 from tests.audit.factories import AuditLogFactory
 from tests.documents.factories import DocumentOutboxFactory
 from tests.questionnaires.factories import VisibilityRuleFactory
-from tests.sessions_app.factories import ResponseArchiveFactory, ResponseFactory
+from tests.sessions_app.factories import ChangeRequestFactory, ResponseArchiveFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def test_every_model_of_ours_is_in_the_admin():
 @pytest.fixture
 def populated(admin_user):
     ResponseFactory()
+    ChangeRequestFactory()
     ResponseArchiveFactory()
     VisibilityRuleFactory()
     DocumentOutboxFactory()  # and its document

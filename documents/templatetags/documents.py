@@ -89,6 +89,21 @@ def client_status(status: str) -> str:
 
 
 @register.filter
+def iso_datetime(text) -> str:
+    """Return an ISO 8601 time kept in JSON (review_status) as people read it: 3 Dec 2026, 10:15."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    try:
+        moment = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text or "")
+    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j M Y, H:i")
+
+
+@register.filter
 def get_item(mapping, key):
     """Return ``mapping[key]`` (None when missing), for dictionaries keyed by ids in templates."""
     return (mapping or {}).get(key) if hasattr(mapping, "get") else None

@@ -166,7 +166,8 @@ def test_comments_reach_the_client_and_internal_notes_never_leave_the_review_pag
         own.get(reverse("documents:session_panel", args=[session.pk])),
     ]
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_create(user=client_a, name='CRM', scopes=SCOPES)[1]}")
+    _, raw_key = api_key_create(user=client_a, name="CRM", scopes=SCOPES)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     client_views += [
         api.get(reverse("api:session-list")),
         api.get(reverse("api:session-detail", args=[session.pk])),
@@ -364,6 +365,9 @@ def test_an_amendment_is_drawn_into_the_draft_versioned_audited_and_in_the_prove
     assert block["amendment"]["revision"] == 2 and block["amendment"]["by"] == reviewer_a.display_name
     assert AuditLog.objects.filter(resource_id=pdf.pk, event="document.amend").count() == 2
     assert AuditLog.objects.filter(resource_id=pdf.pk, event="document.redrawn").exists()
+    page = reviewer.get(reverse("documents:detail", args=[pdf.pk])).content.decode()
+    provenance = page.split("How this document was produced")[1]
+    assert "Amended by the reviewer" in provenance and "revision 2" in provenance
 
 
 def test_amendments_that_cannot_be_kept_are_refused(strategy, reviewer_a):

@@ -4,7 +4,7 @@ import uuid
 import factory
 from django.utils import timezone
 
-from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
+from sessions_app.models import ChangeRequest, Response, ResponseArchive, Session, SessionArchive
 from tests.accounts.factories import UserFactory
 from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
 
@@ -55,3 +55,12 @@ class ResponseArchiveFactory(factory.django.DjangoModelFactory):
     value = factory.LazyFunction(lambda: {"text": "An archived answer"})
     revision = 1
     archived_at = factory.LazyFunction(timezone.now)
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChangeRequest
+
+    session = factory.SubFactory(SessionFactory, status="COMPLETED")
+    message = "Please check the figures."
+    question_ids = factory.LazyFunction(lambda: [uuid.uuid4()])
