@@ -437,3 +437,23 @@ def test_the_compare_page_shows_the_answers_and_the_words_that_changed(
     assert html.count('data-change="changed"') >= 1 and "<ins>" in html.split("Sections that changed")[1]
     assert as_user(reviewer_b).get(reverse("documents:compare", args=[new_pdf.pk])).status_code == 404
     assert as_user(client_a).get(reverse("documents:compare", args=[new_pdf.pk])).status_code == 404
+
+
+def test_documents_approved_before_finals_keep_serving_the_approved_file(strategy, reviewer_a, client_a):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("documents.migrations.0009_approved_before_finals")
+    pdf, _ = strategy
+    Document.objects.filter(pk=pdf.pk).update(status=DocumentStatus.APPROVED, approved_by=reviewer_a)
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FORWARD)
+    pdf.refresh_from_db()
+    assert pdf.generation_metadata["final"]["key"] == pdf.storage_url
+    assert pdf.generation_metadata["final"]["legacy"] is True
+    assert pdf.generation_metadata["provenance"]  # the rest of the metadata is kept
+    download = as_user(client_a).get(reverse("documents:file", args=[pdf.pk]))
+    assert b"".join(download.streaming_content) == stored(pdf)
+    page = as_user(reviewer_a).get(reverse("documents:detail", args=[pdf.pk])).content.decode()
+    assert "the file approved before finals were kept" in page
