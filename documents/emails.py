@@ -108,9 +108,15 @@ def assignee_notify(*, document_id, assignee_id) -> int:
     return _send(subject, "documents/email/assigned.txt", context, [assignee.email])
 
 
+def client_comments(review_status) -> list[dict]:
+    """The comments addressed to the client on a version: never the team's internal notes, nor a
+    rejection's comment kept under ``comments`` before rejections' notes became internal."""
+    entries = (review_status or {}).get("comments") or []
+    return [c for c in entries if isinstance(c, dict) and c.get("action") != "reject" and c.get("text")]
+
+
 def _client_comments(document: Document) -> list[dict]:
-    """The comments addressed to the client on a version: never the team's internal notes."""
-    return list((document.review_status or {}).get("comments") or [])
+    return client_comments(document.review_status)
 
 
 def client_notify_changes(*, request_id) -> int:

@@ -63,20 +63,29 @@ def _loaded(document_id) -> Document | None:
     )
 
 
-def document_render_due(*, document_id) -> Document | None:
+def document_render_due(*, document_id, rounds: int = 3) -> Document | None:
     """Render what a reviewed document is waiting for: its final, or its amended draft; else nothing.
 
-    The caller holds the document's generation lock.
+    The caller holds the document's generation lock, so a message sent meanwhile (the reviewer
+    amended again, or approved, while the draft was drawn) found it taken and was dropped: what became
+    due meanwhile is done here, in a few more rounds; the stalled-document sweep catches the rest.
     """
-    document = _loaded(document_id)
-    if document is None:
-        return None
-    if document.status == DocumentStatus.APPROVED and not document_final(document):
-        return _finalise(document)
-    if document.status == DocumentStatus.PENDING_REVIEW and draft_due(document):
-        return _redraw(document, draft_due(document))
-    logger.info("Document %s is %s; this delivery has nothing to do", document_id, document.status)
-    return None
+    done = None
+    for _ in range(rounds):
+        document = _loaded(document_id)
+        if document is None:
+            return done
+        if document.status == DocumentStatus.APPROVED and not document_final(document):
+            done = _finalise(document)
+        elif document.status == DocumentStatus.PENDING_REVIEW and draft_due(document):
+            done = _redraw(document, draft_due(document))
+        else:
+            if done is None:
+                logger.info(
+                    "Document %s is %s; this delivery has nothing to do", document_id, document.status
+                )
+            return done
+    return done
 
 
 def _key(document: Document, **kind) -> str:

@@ -68,14 +68,20 @@ def _anonymise(request: PersonalDataRequest) -> dict[str, int]:
         session_id__in=Session.objects.filter(user=request.user).values("pk"), storage_url__isnull=False
     )
     erased, kept, keys, sessions = [], 0, [], set()
-    rows = documents.exclude(storage_url="").values_list("pk", "session_id", "status", "storage_url")
-    for pk, session_id, status, key in rows:
-        if status == DocumentStatus.APPROVED and not request.erase_approved_documents:
+    for document in documents.exclude(storage_url="").select_related("document_type"):
+        if document.status == DocumentStatus.APPROVED and not request.erase_approved_documents:
             kept += 1
             continue
-        erased.append(pk)
-        keys.append(key)
-        sessions.add(session_id)
+        erased.append(document.pk)
+        keys.extend(_every_file_of(document))
+        sessions.add(document.session_id)
+        # The final and what the version said (its snapshot) go with the files.
+        metadata = {
+            key: value
+            for key, value in (document.generation_metadata or {}).items()
+            if key not in ("final", "snapshot")
+        }
+        Document.objects.filter(pk=document.pk).update(generation_metadata=metadata)
     Document.objects.filter(pk__in=erased).update(storage_url=None, file_size=None, updated_at=request.now)
     # update() sends no post_save: drop the sessions' cached document lists, now and after the commit.
     for session_id in sessions:
@@ -83,6 +89,28 @@ def _anonymise(request: PersonalDataRequest) -> dict[str, int]:
     transaction.on_commit(lambda: [metadata_cache.session_documents_invalidate(pk) for pk in sessions])
     transaction.on_commit(lambda: _files_delete(keys))
     return {"documents_erased": len(erased), "documents_kept": kept}
+
+
+def _every_file_of(document: Document) -> list[str]:
+    """Return the keys of every file a document version has had: its drafts (the first, and each one a
+    reviewer's amendments drew again) and its final (docs/review.md)."""
+    metadata = document.generation_metadata or {}
+    keys = {document.storage_url}
+    for drawn in range(int(metadata.get("draftDrawn") or 0) + 1):
+        keys.add(
+            document_storage.document_key(
+                session_id=document.session_id,
+                document_id=document.pk,
+                version=document.version,
+                slug=document.document_type.slug,
+                extension=document.extension,
+                draft=drawn,
+            )
+        )
+    final = metadata.get("final")
+    if isinstance(final, dict) and final.get("key"):
+        keys.add(final["key"])
+    return sorted(key for key in keys if key)
 
 
 def _files_delete(keys: list[str]) -> None:

@@ -14,9 +14,9 @@ import logging
 from django.db import transaction
 
 from core.transactions import after_commit
-from documents import emails
+from documents import emails, selectors
 from documents.amendments import inputs_digest
-from documents.models import Document, DocumentStatus
+from documents.models import Document, DocumentStatus, IllegalTransition
 from documents.services import (
     ReviewError,
     _audit_all,
@@ -29,7 +29,7 @@ from documents.services import (
 from documents.versions import section_id
 from questionnaires.structure import structure_load
 from sessions_app import revisions
-from sessions_app.models import ChangeRequest
+from sessions_app.models import ChangeRequest, Session
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ def document_amend(*, document: Document, actor, section: str, text: str = "", n
     text = _plain(text, limit=MAX_BLOCK_TEXT, what="text")
     note = _plain(note, limit=MAX_TEXT, what="note")
     rows = lock_version(document, status=DocumentStatus.PENDING_REVIEW, target=DocumentStatus.PENDING_REVIEW)
+    document = next(row for row in rows if row.pk == document.pk)  # as locked: another's amendment counts
     block = _provenance_block(document, section)
     if text and block.get("kind") != "text":
         raise ReviewError("Only a block of text can be rewritten; add a note to this one instead.")
@@ -212,6 +213,8 @@ def document_request_changes(*, document: Document, reviewer, question_ids, mess
     chosen = [str(q) for q in question_ids or ()]
     if any(q not in allowed for q in chosen):
         raise ReviewError("Choose questions this document was drawn from.")
+    # The session before the document rows: a client's submission takes the session first too.
+    list(Session.objects.select_for_update().filter(pk=document.session_id).values_list("pk", flat=True))
     rows = lock_version(document, status=DocumentStatus.PENDING_REVIEW, target=DocumentStatus.REJECTED)
     try:
         request = revisions.change_request_open(
@@ -259,7 +262,7 @@ def on_changes_submitted(*, request: ChangeRequest, state, actor=None) -> list[D
     A type whose latest version is no longer the one the request was made on (a reviewer regenerated
     it meanwhile) is left alone: a request is answered into the version it was made on, or none.
     """
-    named = {str(d.get("documentType")): int(d.get("version") or 0) for d in request.documents or ()}
+    named = {str(d.get("documentType")): d for d in request.documents or ()}
     changed = {str(q) for q in request.changed_question_ids}
     rows = Document.objects.filter(session_id=request.session_id).select_related("document_type", "session")
     created, seen = [], set()
@@ -267,49 +270,78 @@ def on_changes_submitted(*, request: ChangeRequest, state, actor=None) -> list[D
         if document.document_type_id in seen:
             continue  # the latest version of each type decides
         seen.add(document.document_type_id)
-        slug = document.document_type.slug
-        if slug in named:
-            if document.version != named[slug] or document.status != DocumentStatus.REJECTED:
-                logger.info(
-                    "Change request %s: %s moved on to version %s", request.pk, slug, document.version
-                )
-                continue
-            locked = lock_version(document, status=DocumentStatus.REJECTED, target=DocumentStatus.PENDING)
-        elif document.status == DocumentStatus.PENDING_REVIEW and changed & _cited(document):
-            locked = lock_version(
-                document, status=DocumentStatus.PENDING_REVIEW, target=DocumentStatus.REJECTED
+        asked = named.get(document.document_type.slug)
+        try:
+            with transaction.atomic():  # a type that cannot move on is skipped, not the submission
+                created += _revise(document, asked, changed, request=request, actor=actor)
+        except (IllegalTransition, ReviewError) as skipped:
+            logger.info(
+                "Change request %s: %s left as it is: %s", request.pk, document.document_type.slug, skipped
             )
-            superseded = []
-            for row in locked:
-                before, after = row.transition_to(DocumentStatus.REJECTED)
-                row.rejection_reason = "Replaced by a version drawn from the client's revised answers."
-                row.save(update_fields=["status", "rejection_reason", "updated_at"])
-                superseded.append(
-                    {
-                        "actor": actor,
-                        "action": "document.superseded",
-                        "resource": row,
-                        "before": {"status": before},
-                        "after": {"status": after, "changeRequest": str(request.pk)},
-                    }
-                )
-            _audit_all(superseded)
-        else:
-            continue
-        created += next_version(
-            document=document,
-            rejected=locked,
-            actor=actor,
-            action="document.revised_by_client",
-            changeRequest=str(request.pk),
-        )
     after_commit(emails.reviewers_notify_revised, request_id=request.pk)
     return created
 
 
+def _revise(document: Document, asked: dict | None, changed: set[str], *, request, actor) -> list[Document]:
+    """Make the next version of one type after a submission, if it is due; return the rows created."""
+    if asked is not None:
+        if document.version != int(asked.get("version") or 0):
+            logger.info("Change request %s: %s moved on to version %s", request.pk, asked, document.version)
+            return []
+        named = Document.objects.filter(pk=asked.get("documentId"), session_id=request.session_id).first()
+        locked = lock_version(
+            named or document, status=DocumentStatus.REJECTED, target=DocumentStatus.PENDING
+        )
+        source = named or document
+    elif changed & _cited(document) and any(
+        row.status == DocumentStatus.PENDING_REVIEW
+        for row in selectors.document_renditions(document=document)
+    ):
+        waiting = next(
+            row
+            for row in selectors.document_renditions(document=document)
+            if row.status == DocumentStatus.PENDING_REVIEW
+        )
+        locked = lock_version(waiting, status=DocumentStatus.PENDING_REVIEW, target=DocumentStatus.REJECTED)
+        superseded = []
+        for row in locked:
+            before, after = row.transition_to(DocumentStatus.REJECTED)
+            row.rejection_reason = "Replaced by a version drawn from the client's revised answers."
+            row.save(update_fields=["status", "rejection_reason", "updated_at"])
+            superseded.append(
+                {
+                    "actor": actor,
+                    "action": "document.superseded",
+                    "resource": row,
+                    "before": {"status": before},
+                    "after": {"status": after, "changeRequest": str(request.pk)},
+                }
+            )
+        _audit_all(superseded)
+        source = waiting
+    else:
+        return []
+    return next_version(
+        document=source,
+        rejected=locked,
+        actor=actor,
+        action="document.revised_by_client",
+        changeRequest=str(request.pk),
+    )
+
+
 def _cited(document: Document) -> set[str]:
-    snapshot = (document.generation_metadata or {}).get("snapshot") or {}
-    return set((snapshot.get("answers") or {}).keys())
+    """Return the questions a version drew on: its snapshot's answers, and those its provenance names
+    (a version generated before snapshots were kept has only the latter)."""
+    metadata = document.generation_metadata or {}
+    cited = set(((metadata.get("snapshot") or {}).get("answers") or {}).keys())
+    for block in metadata.get("provenance") or ():
+        if isinstance(block, dict):
+            cited |= {str(q.get("questionId")) for q in block.get("questions") or () if isinstance(q, dict)}
+    for part in metadata.get("sources") or ():
+        if isinstance(part, dict):
+            cited |= {str(a.get("questionId")) for a in part.get("answers") or () if isinstance(a, dict)}
+    return cited
 
 
 def change_request_of(document: Document) -> ChangeRequest | None:

@@ -42,7 +42,7 @@ from documents.pdf import html_render, pdf_render
 from documents.rendering import Content, document_plans, format_date
 from documents.storage import document_key, document_write
 from documents.versions import content_snapshot
-from documents.word import Cover, docx_bytes_mark_draft, docx_render
+from documents.word import Cover, docx_bytes_review, docx_render
 from documents.wordtemplates import MAX_UPLOAD, WordTemplateError, word_fill
 from questionnaires.structure import structure_load
 from sessions_app.models import Session
@@ -408,8 +408,7 @@ def document_render(*, document: Document, stamp: Stamp | None = None) -> _Artef
         return _Artefact(payload, pages, content, pages_estimated=False)
     if spec_word_template(document):
         payload, pages = _word_from_template(document, content, cover, color)
-        if cover.draft:
-            payload = docx_bytes_mark_draft(payload)
+        payload = docx_bytes_review(payload, cover=cover, blocks=content.blocks)
     else:
         payload, pages = docx_render(content, cover, charts)
     return _Artefact(payload, pages, content, pages_estimated=True)
@@ -761,7 +760,8 @@ def document_reject(*, document: Document, reviewer, reason: str, comments: str 
                 "action": "document.reject",
                 "resource": row,
                 "before": {"status": before},
-                "after": {"status": after, "reason": reason, "comments": comments},
+                # The note is the team's: the trail records that one was written, not its words.
+                "after": {"status": after, "reason": reason, "internalNote": bool(comments)},
             }
         )
     _audit_all(audits)

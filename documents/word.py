@@ -132,12 +132,27 @@ def docx_mark_draft(doc) -> None:
             run.bold, run.font.size, run.font.color.rgb = True, Pt(9), RGBColor(0xB0, 0x1E, 0x1E)
 
 
-def docx_bytes_mark_draft(payload: bytes) -> bytes:
-    """Return a Word file (an uploaded template's, filled) with the draft marking added."""
+def docx_bytes_review(payload: bytes, *, cover: Cover, blocks=()) -> bytes:
+    """Return a Word file filled from an uploaded template with what the review adds: the draft
+    marking (or, on a final, the approval), and the reviewer's amendments, which the template's own
+    fields cannot show, as a closing section (docs/review.md)."""
     from docx import Document as WordDocument
 
     doc = WordDocument(io.BytesIO(payload))
-    docx_mark_draft(doc)
+    amended = [block for block in blocks if block.note or block.amended]
+    if amended:
+        doc.add_heading("Reviewer’s amendments", level=1)
+        for block in amended:
+            if block.amended:
+                doc.add_paragraph("\n\n".join(block.paragraphs))
+            if block.note:
+                paragraph = doc.add_paragraph()
+                paragraph.add_run("Reviewer’s note: ").bold = True
+                paragraph.add_run(block.note).italic = True
+    if cover.draft:
+        docx_mark_draft(doc)
+    else:
+        doc.add_paragraph().add_run(f"{cover.approval}.").bold = True
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

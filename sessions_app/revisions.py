@@ -144,10 +144,18 @@ def _check_current(request: ChangeRequest, revision) -> None:
         raise StaleRequest("The reviewer changed this request since you opened it: look again and resubmit.")
 
 
+@transaction.atomic
 def change_request_save(
     *, request: ChangeRequest, revision, data, files=None, actor=None
 ) -> tuple[FlowState, dict[str, list[str]]]:
-    """Save the answers the form carries for the editable questions; return the state and any errors."""
+    """Save the answers the form carries for the editable questions; return the state and any errors.
+
+    The request is locked for the whole save (before the session, as a submission locks them), so a
+    withdrawal or submission that overlaps it leaves no answer written after the request closed.
+    """
+    # The session, then the request: the order a submission takes them in.
+    Session.objects.select_for_update().filter(pk=request.session_id).values_list("pk", flat=True).first()
+    request = ChangeRequest.objects.select_for_update().select_related("session").get(pk=request.pk)
     _check_current(request, revision)
     session = request.session
     state = services.session_flow(session=session)
@@ -180,9 +188,10 @@ def change_request_submit(*, request: ChangeRequest, revision, actor=None) -> Ch
     Refused (ChangeRequestError, with the questions) while a visible required answer is missing or
     invalid, exactly as completing the questionnaire is.
     """
+    # The session first, then the request: the order a reviewer's request for changes takes them in.
+    session = Session.objects.select_for_update().get(pk=request.session_id)
     request = ChangeRequest.objects.select_for_update().select_related("session").get(pk=request.pk)
     _check_current(request, revision)
-    session = Session.objects.select_for_update().get(pk=request.session_id)
     state = services.session_flow(session=session)
     if state.missing:
         raise services.SessionIncomplete(state.missing)
@@ -201,14 +210,16 @@ def change_request_submit(*, request: ChangeRequest, revision, actor=None) -> Ch
     session.progress = state.progress
     session.last_activity_at = request.submitted_at
     session.save(update_fields=["progress", "last_activity_at", "updated_at"])
+    # The hooks lock document rows before the audit chain's lock, as every review action does; the
+    # session's own audit row comes last so that this transaction takes the locks in that order too.
+    for hook in _submitted_hooks:
+        hook(request=request, state=state, actor=actor)
     audit_record(
         actor=actor or session.user,
         action="session.changes_submitted",
         resource=session,
         after={"changeRequest": str(request.pk), "changed": request.changed_question_ids},
     )
-    for hook in _submitted_hooks:
-        hook(request=request, state=state, actor=actor)
     return request
 
 

@@ -104,6 +104,14 @@ def iso_datetime(text) -> str:
 
 
 @register.filter
+def for_client(review_status) -> list[dict]:
+    """Return the comments of a version that its client may read (documents/emails.client_comments)."""
+    from documents.emails import client_comments
+
+    return client_comments(review_status)
+
+
+@register.filter
 def get_item(mapping, key):
     """Return ``mapping[key]`` (None when missing), for dictionaries keyed by ids in templates."""
     return (mapping or {}).get(key) if hasattr(mapping, "get") else None

@@ -457,3 +457,43 @@ def test_documents_approved_before_finals_keep_serving_the_approved_file(strateg
     assert b"".join(download.streaming_content) == stored(pdf)
     page = as_user(reviewer_a).get(reverse("documents:detail", args=[pdf.pk])).content.decode()
     assert "the file approved before finals were kept" in page
+
+
+def test_anonymising_the_client_erases_every_draft_and_the_final(
+    strategy, reviewer_a, client_a, admin_user, django_capture_on_commit_callbacks
+):
+    from accounts.gdpr import user_anonymise
+
+    pdf, _ = strategy
+    section = _text_section(pdf)
+    review.document_amend(document=pdf, actor=reviewer_a, section=section["id"], note="Checked.")
+    finalise(pdf)  # the draft drawn again with the note
+    services.document_approve(document=pdf, reviewer=reviewer_a)
+    finalise(pdf)
+    files = [
+        storage.document_key(
+            session_id=pdf.session_id, document_id=pdf.pk, version=1, slug=SLUG, extension="pdf"
+        ),
+        pdf.storage_url,
+        pdf.generation_metadata["final"]["key"],
+    ]
+    assert len(set(files)) == 3 and all(storage.document_exists(key) for key in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_anonymise(user=client_a, actor=admin_user, erase_approved_documents=True)
+
+    pdf.refresh_from_db()
+    assert not any(storage.document_exists(key) for key in files)
+    assert "final" not in pdf.generation_metadata and "snapshot" not in pdf.generation_metadata
+    assert as_user(reviewer_a).get(reverse("documents:file", args=[pdf.pk])).status_code == 404
+
+
+def test_a_rejections_comment_kept_before_notes_were_internal_stays_internal(strategy, reviewer_a, client_a):
+    pdf, _ = strategy
+    Document.objects.filter(session=pdf.session).update(
+        review_status={
+            "comments": [{"by": "x", "byEmail": "r@x", "action": "reject", "text": "QXOLDREJECTQX"}]
+        }
+    )
+    page = as_user(client_a).get(reverse("sessions_app:review", args=[pdf.session_id])).content.decode()
+    assert "QXOLDREJECTQX" not in page

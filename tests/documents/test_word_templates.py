@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from documents import services
 from documents.models import Document, DocumentStatus, DocumentType
+from documents.storage import documents_storage
 from documents.word import DRAFT_MARKING
 from documents.wordtemplates import WordTemplateError, word_template_problems, word_template_render
 from tests.documents.conftest import type_form
@@ -112,6 +113,23 @@ def test_an_uploaded_template_fills_the_types_word_files(operator, media_root):
     header = [p.text for p in filled.sections[0].header.paragraphs]
     assert header == [DRAFT_MARKING, "Technology Roadmap · Sprout Analytics Ltd"]  # marked while a draft
     assert len(filled.inline_shapes) == 1  # the maturity chart
+
+    # A reviewer's note, which the template's fields cannot show, closes the file; the final is stamped.
+    from documents import review
+
+    reviewer = User.objects.get(email="reviewer@demo.example")
+    section = next(s for s in review.document_sections(document) if s["kind"] == "text")
+    review.document_amend(
+        document=document, actor=reviewer, section=section["id"], note="Checked with the CTO."
+    )
+    services.document_approve(document=document, reviewer=reviewer)
+    services.document_generate(document_id=document.pk)
+    document.refresh_from_db()
+    with documents_storage().open(document.generation_metadata["final"]["key"]) as handle:
+        final = docx.Document(io.BytesIO(handle.read()))
+    text = "\n".join(p.text for p in final.paragraphs)
+    assert "Reviewer’s note: Checked with the CTO." in text and "Approved by" in text
+    assert DRAFT_MARKING not in "\n".join(p.text for p in final.sections[0].header.paragraphs)
 
     assert operator.post(url, type_form(roadmap, word_template_clear="on")).status_code == 302
     roadmap.refresh_from_db()
