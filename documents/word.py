@@ -149,13 +149,18 @@ def docx_bytes_review(payload: bytes, *, cover: Cover, blocks=()) -> bytes:
                 paragraph = doc.add_paragraph()
                 paragraph.add_run("Reviewer’s note: ").bold = True
                 paragraph.add_run(block.note).italic = True
+    _review_marks(doc, cover)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _review_marks(doc, cover: Cover) -> None:
+    """Mark a draft on every page, or close a final with its approval."""
     if cover.draft:
         docx_mark_draft(doc)
     else:
         doc.add_paragraph().add_run(f"{cover.approval}.").bold = True
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
 
 
 def _block_body(doc, block, chart=None) -> None:
@@ -319,10 +324,7 @@ def docx_render(content: Content, cover: Cover, charts=None) -> tuple[bytes, int
     note = doc.add_paragraph()
     note.add_run().add_break(WD_BREAK.LINE)
     note.add_run(f"Prepared from the client's answers to {cover.questionnaire}.").italic = True
-    if cover.draft:
-        docx_mark_draft(doc)
-    else:
-        doc.add_paragraph().add_run(f"{cover.approval}.").bold = True
+    _review_marks(doc, cover)
 
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -338,6 +338,19 @@ def test_a_request_needs_questions_of_the_document_and_a_message(strategy, revie
     assert pdf.status == DocumentStatus.PENDING_REVIEW and not ChangeRequest.objects.exists()
 
 
+def _client_rates_the_debt(reviewer_a, client_a, pdf, rating: str) -> Document:
+    """The reviewer asks about the debt score and the client gives ``rating``: return version 2's PDF."""
+    session = pdf.session
+    debt = _question_id(session, DEBT)
+    _request_changes(reviewer_a, pdf, [debt])
+    request = ChangeRequest.objects.get(session=session)
+    url = reverse("sessions_app:changes", args=[session.pk, request.pk])
+    as_user(client_a).post(url, {"revision": "1", "action": "submit", "present": [debt], f"q-{debt}": rating})
+    new_pdf, new_docx = _version(session, 2)
+    _generate(new_pdf, new_docx)
+    return new_pdf
+
+
 # ----------------------------------------------------------------- amendments
 
 
@@ -398,12 +411,7 @@ def test_amendments_carry_into_the_next_version_unless_their_inputs_changed(stra
         )
     _generate(pdf, docx_row)
     debt = _question_id(session, DEBT)
-    _request_changes(reviewer_a, pdf, [debt])
-    request = ChangeRequest.objects.get(session=session)
-    url = reverse("sessions_app:changes", args=[session.pk, request.pk])
-    as_user(client_a).post(url, {"revision": "1", "action": "submit", "present": [debt], f"q-{debt}": "5"})
-    new_pdf, new_docx = _version(session, 2)
-    _generate(new_pdf, new_docx)
+    new_pdf = _client_rates_the_debt(reviewer_a, client_a, pdf, "5")
 
     provenance = new_pdf.generation_metadata["provenance"]
     carried = [b for b in provenance if b.get("amendment")]
@@ -421,14 +429,7 @@ def test_the_compare_page_shows_the_answers_and_the_words_that_changed(
     strategy, reviewer_a, client_a, reviewer_b
 ):
     pdf, _ = strategy
-    session = pdf.session
-    debt = _question_id(session, DEBT)
-    _request_changes(reviewer_a, pdf, [debt])
-    request = ChangeRequest.objects.get(session=session)
-    url = reverse("sessions_app:changes", args=[session.pk, request.pk])
-    as_user(client_a).post(url, {"revision": "1", "action": "submit", "present": [debt], f"q-{debt}": "2"})
-    new_pdf, new_docx = _version(session, 2)
-    _generate(new_pdf, new_docx)
+    new_pdf = _client_rates_the_debt(reviewer_a, client_a, pdf, "2")
 
     page = as_user(reviewer_a).get(reverse("documents:compare", args=[new_pdf.pk]))
     html = page.content.decode()
