@@ -101,9 +101,14 @@ def _key(document: Document, **kind) -> str:
 
 def _finalise(document: Document) -> Document:
     from documents.services import document_render
+    from documents.versions import content_snapshot
 
     stamp = stamp_of(document)
     artefact = document_render(document=document, stamp=stamp)
+    # The final is drawn from the same inputs as the approved draft; should they have moved since (an
+    # answer revised for another document in between), the reviewers are shown it on the page.
+    drawn = (document.generation_metadata or {}).get("snapshot")
+    matches = drawn is None or content_snapshot(artefact.content) == drawn
     key = _key(document, final=True)
     stored = document_write_once(key=key, payload=artefact.payload)
     record = {
@@ -114,6 +119,7 @@ def _finalise(document: Document) -> Document:
         "pageCountEstimated": artefact.pages_estimated,
         "stamp": stamp.text,
         "renderedAt": timezone.now().isoformat(),
+        "matchesDraft": matches,
     }
     return _final_record(document.pk, record)
 

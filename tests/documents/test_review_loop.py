@@ -498,3 +498,19 @@ def test_a_rejections_comment_kept_before_notes_were_internal_stays_internal(str
     )
     page = as_user(client_a).get(reverse("sessions_app:review", args=[pdf.session_id])).content.decode()
     assert "QXOLDREJECTQX" not in page
+
+
+def test_a_final_drawn_from_inputs_that_moved_since_the_draft_is_flagged(strategy, reviewer_a):
+    pdf, _ = strategy
+    services.document_approve(document=pdf, reviewer=reviewer_a)
+    finalise(pdf)
+    assert pdf.generation_metadata["final"]["matchesDraft"] is True
+
+    _, docx_row = _version(pdf.session)
+    metadata = dict(docx_row.generation_metadata)
+    metadata["snapshot"] = {**metadata["snapshot"], "sections": []}  # as if the answers had moved
+    Document.objects.filter(pk=docx_row.pk).update(generation_metadata=metadata)
+    finalise(docx_row)
+    assert docx_row.generation_metadata["final"]["matchesDraft"] is False
+    page = as_user(reviewer_a).get(reverse("documents:detail", args=[pdf.pk])).content.decode()
+    assert "The DOCX final reads differently from the draft" in page
