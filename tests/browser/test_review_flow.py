@@ -2,10 +2,8 @@
 downloads the approved PDF: in Debian's chromium, with a real Celery worker generating the files.
 """
 
-import io
 import re
 
-import pypdf
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -15,6 +13,7 @@ from documents.content import content_load
 from documents.models import Document, DocumentStatus, DocumentType, Recommendation
 from tests.documents import broker
 from tests.documents.builders import LEGAL_NAME, MISSION, complete_small_session, small_questionnaire
+from tests.documents.test_generation import pdf_text
 from tests.documents.workers import Worker, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -46,6 +45,26 @@ def signed_in(browser, live_server, user, **options):
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page
+
+
+def finals_stored(session, version) -> bool:
+    """Whether the worker has stored the final of every format of an approved version."""
+    return all(
+        (d.generation_metadata or {}).get("final")
+        for d in Document.objects.filter(session=session, version=version)
+    )
+
+
+def downloaded_pdf_text(page, live_server, session, file_name: str) -> str:
+    """Download the PDF from the client's page once their documents are ready; return its text."""
+    page.goto(f"{live_server.url}/sessions/{session.pk}/review/")
+    page.get_by_text("Your documents are ready").wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Download PDF")).click()
+    download = download_info.value
+    assert download.suggested_filename == file_name
+    with open(download.path(), "rb") as handle:
+        return pdf_text(handle.read())
 
 
 def waiting_for_review(session, version):
@@ -97,23 +116,9 @@ def test_reviewer_rejects_regenerates_approves_and_the_client_downloads_the_pdf(
     rejected = Document.objects.get(session=session, version=1, format="PDF")
     assert rejected.status == DocumentStatus.REJECTED and rejected.rejection_reason.startswith("The mission")
     # The worker draws the finals; the client is told (by the worker) once they are stored.
-    wait_for(
-        lambda: all(
-            (d.generation_metadata or {}).get("final")
-            for d in Document.objects.filter(session=session, version=2)
-        ),
-        timeout=90,
-        message="the finals to be stored",
-    )
+    wait_for(lambda: finals_stored(session, 2), timeout=90, message="the finals to be stored")
 
     client_context, page = signed_in(browser, live_server, client_a, accept_downloads=True)
-    page.goto(f"{live_server.url}/sessions/{session.pk}/review/")
-    page.get_by_text("Your documents are ready").wait_for()
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Download PDF")).click()
-    download = download_info.value
-    assert download.suggested_filename == "business-plan-v2.pdf"
-    with open(download.path(), "rb") as handle:
-        text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(handle.read())).pages)
+    text = downloaded_pdf_text(page, live_server, session, "business-plan-v2.pdf")
     assert LEGAL_NAME in text and "Version 2" in text.replace("Version\n2", "Version 2")
     client_context.close()

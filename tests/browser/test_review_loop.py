@@ -4,17 +4,21 @@ revises and submits, the next version arrives, the reviewer reads what changed a
 client downloads a final without the draft marking.
 """
 
-import io
 import re
 from urllib.parse import urlsplit
 
-import pypdf
 import pytest
 from django.core import mail
 
 from documents.models import Document, DocumentStatus
 from sessions_app.models import ChangeRequest
-from tests.browser.test_review_flow import document_types, signed_in, waiting_for_review  # noqa: F401
+from tests.browser.test_review_flow import (  # noqa: F401
+    document_types,
+    downloaded_pdf_text,
+    finals_stored,
+    signed_in,
+    waiting_for_review,
+)
 from tests.documents import broker
 from tests.documents.builders import LEGAL_NAME, MISSION, complete_small_session, small_questionnaire
 from tests.documents.workers import Worker, wait_for
@@ -34,10 +38,6 @@ def worker_and_mail(media_root, tmp_path):
     yield worker, outbox
     worker.stop()
     broker.queue_purge()
-
-
-def pdf_text(payload: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(payload)).pages)
 
 
 def test_changes_requested_revised_compared_approved_and_downloaded(
@@ -93,22 +93,8 @@ def test_changes_requested_revised_compared_approved_and_downloaded(
     reviewer_context.close()
 
     # The worker draws the finals; the client's page offers them once stored, and the e-mail follows.
-    wait_for(
-        lambda: all(
-            (d.generation_metadata or {}).get("final")
-            for d in Document.objects.filter(session=session, version=2)
-        ),
-        timeout=90,
-        message="the finals to be stored",
-    )
-    client_page.goto(f"{live_server.url}/sessions/{session.pk}/review/")
-    client_page.get_by_text("Your documents are ready").wait_for()
-    with client_page.expect_download() as download_info:
-        client_page.get_by_role("link", name=re.compile("Download PDF")).click()
-    download = download_info.value
-    assert download.suggested_filename == "business-plan-v2.pdf"
-    with open(download.path(), "rb") as handle:
-        text = pdf_text(handle.read())
+    wait_for(lambda: finals_stored(session, 2), timeout=90, message="the finals to be stored")
+    text = downloaded_pdf_text(client_page, live_server, session, "business-plan-v2.pdf")
     assert "30%" in text and "Approved by" in text and "DRAFT FOR REVIEW" not in text
     client_context.close()
     wait_for(lambda: any(worker_outbox.iterdir()), timeout=30, message="the approval e-mail")
