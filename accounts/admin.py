@@ -11,9 +11,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 
-from accounts import branding, gdpr, gdpr_views, rights
+from accounts import branding, gdpr, gdpr_views, notifications, rights
 from accounts.models import ApiKey, MfaRecoveryCode, Organization, User, UserRole
-from accounts.services import mfa_reset, organization_branding_set
+from accounts.services import mfa_reset, organization_branding_set, organization_reminders_set
 from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
 
 # Fields only a superuser sets: they reach beyond one organization or grant rights without limit.
@@ -42,6 +42,20 @@ class OrganizationForm(forms.ModelForm):
         help_text=f"PNG or JPEG, at most {branding.LOGO_MAX_BYTES // 1024} KB; shown on the cover.",
     )
     logo_clear = forms.BooleanField(label="Remove the logo", required=False)
+    # Reminder e-mails to clients (accounts/notifications.py); a blank number is 0: that reminder is off.
+    reminders_enabled = forms.BooleanField(label="E-mail reminders to clients", required=False)
+    reminders_idle_days = forms.IntegerField(
+        label="Remind after days without an answer",
+        required=False,
+        help_text="A client whose questionnaire has had no answer for this many days is reminded once, "
+        "until they answer again. 0 or blank: no such reminder.",
+    )
+    reminders_before_due_days = forms.IntegerField(
+        label="Remind this many days before the due date",
+        required=False,
+        help_text="A client whose questionnaire is due within this many days is reminded once. "
+        "0 or blank: no such reminder.",
+    )
 
     class Meta:
         model = Organization
@@ -55,6 +69,13 @@ class OrganizationForm(forms.ModelForm):
         self.fields["footer"].initial = current.footer
         if current.logo_key:
             self.fields["logo"].help_text += f" A logo is set ({current.logo_key.rsplit('/', 1)[-1]})."
+        reminders = notifications.reminder_settings_of(self.instance.settings)
+        self.fields["reminders_enabled"].initial = reminders.enabled
+        self.fields["reminders_idle_days"].initial = reminders.idle_days
+        self.fields["reminders_before_due_days"].initial = reminders.before_due_days
+        self.fields["reminders_idle_days"].help_text += (
+            f" At most {notifications.idle_days_max()}: a questionnaire left longer is closed as abandoned."
+        )
 
     def _color(self, name: str) -> str:
         value = (self.cleaned_data.get(name) or "").lower()
@@ -70,6 +91,21 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_accent_color(self):
         return self._color("accent_color")
+
+    def _days(self, name: str, maximum: int) -> int:
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return 0  # blank: this reminder is off
+        problem = notifications.days_problem(value, maximum=maximum)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_reminders_idle_days(self):
+        return self._days("reminders_idle_days", notifications.idle_days_max())
+
+    def clean_reminders_before_due_days(self):
+        return self._days("reminders_before_due_days", notifications.BEFORE_DUE_DAYS_MAX)
 
     def clean_logo(self):
         upload = self.cleaned_data.get("logo")
@@ -94,6 +130,14 @@ class OrganizationAdmin(TenantAdmin):
             {
                 "description": "The logo, colours and footer of the documents your clients receive.",
                 "fields": ["primary_color", "accent_color", "footer", "logo", "logo_clear"],
+            },
+        ),
+        (
+            "Reminders",
+            {
+                "description": "E-mails reminding your clients of questionnaires they started and have "
+                "not finished. Each client can turn them off.",
+                "fields": ["reminders_enabled", "reminders_idle_days", "reminders_before_due_days"],
             },
         ),
         ("Account", {"fields": ["subscription", "deleted_at", "created_at", "updated_at"]}),
@@ -122,6 +166,14 @@ class OrganizationAdmin(TenantAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         data, changed = form.cleaned_data, set(form.changed_data)
+        if changed & {"reminders_enabled", "reminders_idle_days", "reminders_before_due_days"}:
+            organization_reminders_set(
+                organization=obj,
+                enabled=bool(data["reminders_enabled"]),
+                idle_days=data["reminders_idle_days"],
+                before_due_days=data["reminders_before_due_days"],
+                actor=request.user,
+            )
         branding_fields = {"primary_color", "accent_color", "footer", "logo", "logo_clear"}
         if not changed & branding_fields:
             return

@@ -27,6 +27,8 @@ SCOPES: dict[str, str] = {
     "sessions:read": "List your sessions and read their progress and answers.",
     "sessions:write": "Start sessions, answer questions and complete sessions.",
     "documents:read": "List, check and download the documents of your sessions.",
+    "invitations:read": "List your organization's invitations (staff who may view invitations).",
+    "invitations:write": "Invite clients to questionnaires and revoke invitations (staff who may invite).",
 }
 PREFIX_LENGTH = 8
 MAX_ACTIVE_KEYS = 25

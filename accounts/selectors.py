@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from accounts import crypto
+from accounts import crypto, notifications
 from accounts.models import MfaRecoveryCode, User, UserRole
 from core import tenancy
 
@@ -78,3 +78,15 @@ def user_for_reset_link(*, uidb64: str) -> User | None:
         return None
     tenancy.tenant_set("", user_id=str(user_id))
     return User.objects.filter(pk=user_id).first()
+
+
+def user_for_unsubscribe_link(*, token: str) -> User | None:
+    """Return the active user a reminder's opt-out link names, and name them on the connection.
+
+    The signature is checked first: an unsigned or altered token names no one and reads nothing.
+    """
+    user_id = notifications.unsubscribe_user_id(token)
+    if user_id is None:
+        return None
+    tenancy.tenant_set("", user_id=user_id)
+    return User.objects.filter(pk=user_id, is_active=True).first()

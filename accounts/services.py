@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts import branding, conf, crypto, mfa, selectors, throttle
+from accounts import branding, conf, crypto, mfa, notifications, selectors, throttle
 from accounts.models import MfaRecoveryCode, Organization, User
 from audit.services import audit_record
 from core.transactions import after_commit
@@ -430,3 +430,46 @@ def organization_branding_set(
     if old_key and old_key != new_key:
         after_commit(default_storage.delete, old_key)
     return organization
+
+
+@transaction.atomic
+def organization_reminders_set(
+    *, organization: Organization, enabled: bool, idle_days: int, before_due_days: int, actor=None
+) -> Organization:
+    """Set the reminders an organization's clients are e-mailed (accounts/notifications.py).
+
+    ``idle_days`` and ``before_due_days`` are checked by the caller (``notifications.days_problem``);
+    0 turns that kind of reminder off.
+    """
+    organization = Organization.all_objects.select_for_update().get(pk=organization.pk)
+    settings = dict(organization.settings or {})
+    before = notifications.reminder_settings_of(settings).as_json()
+    after = notifications.ReminderSettings(
+        enabled=enabled, idle_days=idle_days, before_due_days=before_due_days
+    ).as_json()
+    settings["reminders"] = after
+    organization.settings = settings
+    organization.save(update_fields=["settings", "updated_at"])
+    audit_record(
+        actor=actor, action="organization.reminders", resource=organization, before=before, after=after
+    )
+    return organization
+
+
+@transaction.atomic
+def user_reminders_set(*, user: User, wanted: bool, actor: User | None, via: str) -> User:
+    """Turn reminder e-mails on or off for a user; ``via`` says how ("settings", "unsubscribe link")."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = notifications.reminders_wanted(user.preferences)
+    if before == wanted:
+        return user
+    user.preferences = notifications.preferences_with_reminders(user.preferences, wanted)
+    user.save(update_fields=["preferences", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="user.notifications",
+        resource=user,
+        before={"reminders": before},
+        after={"reminders": wanted, "via": via},
+    )
+    return user

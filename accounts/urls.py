@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import gdpr_views, views
+from accounts import gdpr_views, notification_views, views
 
 app_name = "accounts"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("account/mfa/verify/", views.mfa_verify, name="mfa_verify"),
     path("account/mfa/disable/", views.mfa_disable, name="mfa_disable"),
     path("account/mfa/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    # Reminder e-mails (docs/client-flow.md): the account page's switch, and the opt-out link of each.
+    path("account/notifications/reminders/", notification_views.reminders_update, name="reminders_update"),
+    path(
+        "account/notifications/unsubscribe/<str:token>/",
+        notification_views.reminders_unsubscribe,
+        name="reminders_unsubscribe",
+    ),
     # GDPR (docs/privacy.md): your own data; administrators' pages about one user.
     path("account/privacy/export/", gdpr_views.export_own, name="gdpr_export"),
     path("account/privacy/users/<uuid:user_id>/", gdpr_views.admin_personal_data, name="gdpr_user"),

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import conf, forms, mfa, selectors, services, session_state, throttle
+from accounts import conf, forms, mfa, notifications, selectors, services, session_state, throttle
 from accounts.models import User
 from accounts.services import AuthStatus, MfaError
 from audit.context import client_ip
@@ -248,6 +248,7 @@ def _settings_page(request, *, profile_form=None, disable_form=None, regenerate_
         "regenerate_form": regenerate_form or forms.CodeForm(prefix="regenerate"),
         "mfa_required": selectors.mfa_required_for(user),
         "recovery_codes_left": selectors.recovery_codes_left(user) if user.mfa_enabled else 0,
+        "reminders_wanted": notifications.reminders_wanted(user.preferences),
     }
     return render(request, "accounts/settings.html", context)
 

@@ -6,6 +6,7 @@ static/js/api-docs.js, so it loads nothing from another host and runs no inline 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
@@ -20,6 +21,7 @@ from core.api_errors import api_exception_handler, api_not_found
 from documents import apis as document_apis
 from questionnaires import apis as questionnaire_apis
 from sessions_app import apis as session_apis
+from sessions_app import invitation_apis
 
 app_name = "api"
 
@@ -38,10 +40,7 @@ SCHEMA_SETTINGS = {
     "VERSION": "1.0.0",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {
-        "SessionStatusEnum": "sessions_app.models.SessionStatus",
-        "QuestionTypeEnum": "questionnaires.types.QUESTION_TYPES",
-    },
+    "ENUM_NAME_OVERRIDES": settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
 }
 
 
@@ -136,6 +135,12 @@ urlpatterns = [
         "documents/<uuid:document_id>/download/",
         document_apis.DocumentDownloadApi.as_view(),
         name="document-download",
+    ),
+    path("invitations/", invitation_apis.InvitationListApi.as_view(), name="invitation-list"),
+    path(
+        "invitations/<uuid:invitation_id>/revoke/",
+        invitation_apis.InvitationRevokeApi.as_view(),
+        name="invitation-revoke",
     ),
     # Last: whatever else is asked for under /api/v1/ is a JSON 404, never Django's HTML page.
     re_path(r"^.*$", api_not_found),

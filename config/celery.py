@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
     },
     "sessions-expire": {"task": "sessions_app.tasks.sessions_expire", "schedule": crontab(minute="*/15")},
     "sessions-abandon": {"task": "sessions_app.tasks.sessions_abandon", "schedule": crontab(minute=20)},
+    "invitations-expire": {
+        "task": "sessions_app.tasks.invitations_expire",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Reminders of idle sessions and near due dates, once per period (sessions_app/reminders.py).
+    "sessions-remind": {"task": "sessions_app.tasks.sessions_remind", "schedule": crontab(minute=40)},
     # Generation messages that the broker refused after a completion (documents/services.py's outbox).
     "documents-outbox-drain": {"task": "documents.tasks.documents_outbox_drain", "schedule": crontab()},
     "documents-resume-stalled": {

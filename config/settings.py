@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Dates and numbers in the reader's English variant (the words are English only: LANGUAGES).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,6 +215,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Names for the choice sets that share a field name ("status"); config/api.py's schema uses these too,
+    # and `check --deploy` (drf-spectacular's schema check) would warn of a collision without them.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "sessions_app.models.SessionStatus",
+        "InvitationStatusEnum": "sessions_app.invitation_models.InvitationStatus",
+        "QuestionTypeEnum": "questionnaires.types.QUESTION_TYPES",
+    },
 }
 
 # ----------------------------------------------------------------- Auth
@@ -245,6 +254,8 @@ if TESTING:
 
 SESSION_LIFETIME_DAYS = env.int("SESSION_LIFETIME_DAYS", default=30)  # a session's expires_at
 SESSION_ABANDON_AFTER_DAYS = env.int("SESSION_ABANDON_AFTER_DAYS", default=14)  # idle → ABANDONED
+# An invitation's link works this many days after it is sent, or until the due date if that is sooner.
+INVITATION_LINK_DAYS = env.int("INVITATION_LINK_DAYS", default=14)
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -311,6 +322,8 @@ else:
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="questionnaires@localhost")
+# Where links in e-mails point (reminders, documents): the site as its users reach it, no trailing slash.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # ----------------------------------------------------------------- Security
 
@@ -347,6 +360,14 @@ if PRODUCTION:
 # ----------------------------------------------------------------- I18n
 
 LANGUAGE_CODE = "en-us"
+# English only; the variants differ in how dates and numbers are written (Django's locale formats).
+LANGUAGES = [
+    ("en", "English (United States)"),
+    ("en-gb", "English (United Kingdom)"),
+    ("en-au", "English (Australia)"),
+    ("en-ca", "English (Canada)"),
+    ("en-ie", "English (Ireland)"),
+]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

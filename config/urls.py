@@ -9,6 +9,7 @@ urlpatterns = [
     path("", session_views.home, name="home"),
     path("", include("accounts.urls")),  # login/, login/mfa/, logout/, password-reset/, reset/…, account/…
     path("sessions/", include("sessions_app.urls")),
+    path("invitations/", include("sessions_app.invitation_urls")),
     path("documents/", include("documents.urls")),
     path("api/v1/", include("config.api")),
     path("account/api-keys/", include("accounts.api_key_urls")),

@@ -213,6 +213,10 @@ class _Rejected(Exception):
 @dataclass(slots=True)
 class _Problems:
     rules: list[str] = field(default_factory=list)  # replaced by customMessage when one is set
+    # A broken minimum or maximum is always said in its own words: a custom message written for a
+    # pattern must not leave the client guessing which number or date is allowed.
+    # The custom message, when set, follows them.
+    ranges: list[str] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
 
 
@@ -224,6 +228,11 @@ def _shown_number(number: int | float) -> str:
     if isinstance(number, float) and number.is_integer() and abs(number) < 1e16:
         return str(int(number))
     return str(number)
+
+
+def _shown_date(date: dt.date) -> str:
+    """A date as a person reads it (3 December 2026), the same whatever the client's locale."""
+    return f"{date.day} {date:%B %Y}"
 
 
 def _number_rule(rules: Mapping[str, Any], key: str) -> int | float | None:
@@ -401,9 +410,9 @@ def _check_number(question: QuestionInput, value: Mapping[str, Any], problems: _
     rules = question.validation_rules
     low, high = _number_rule(rules, "min"), _number_rule(rules, "max")
     if low is not None and number < low:
-        problems.rules.append(f"Enter a number no less than {_shown_number(low)}.")
+        problems.ranges.append(f"Enter a number no less than {_shown_number(low)}.")
     if high is not None and number > high:
-        problems.rules.append(f"Enter a number no greater than {_shown_number(high)}.")
+        problems.ranges.append(f"Enter a number no greater than {_shown_number(high)}.")
     step_problem = _step_problem(number, _number_rule(rules, "step"), low or 0)
     if step_problem:
         problems.rules.append(step_problem)
@@ -420,7 +429,7 @@ def _check_scale(question: QuestionInput, value: Mapping[str, Any], problems: _P
     low, high = _scale_range(rules)
     rating = int(value["rating"])
     if not low <= rating <= high:
-        problems.rules.append(_type_message(question))
+        problems.ranges.append(_type_message(question))
     else:
         step_problem = _step_problem(rating, _number_rule(rules, "step"), low)
         if step_problem:
@@ -433,9 +442,9 @@ def _check_date(question: QuestionInput, value: Mapping[str, Any], problems: _Pr
     rules = question.validation_rules
     earliest, latest = _date_rule(rules, "min"), _date_rule(rules, "max")
     if earliest is not None and date < earliest:
-        problems.rules.append(f"Enter a date on or after {earliest.isoformat()}.")
+        problems.ranges.append(f"Enter a date on or after {_shown_date(earliest)}.")
     if latest is not None and date > latest:
-        problems.rules.append(f"Enter a date on or before {latest.isoformat()}.")
+        problems.ranges.append(f"Enter a date on or before {_shown_date(latest)}.")
     shaped: dict[str, Any] = {"date": date.isoformat()}
     if "includeTime" in value:
         shaped["includeTime"] = value["includeTime"]
@@ -471,9 +480,9 @@ def _check_multiple_choice(
     most = _count_rule(rules, "maxLength")
     most = _count_rule(rules, "max") if most is None else most
     if fewest is not None and len(selected) < fewest:
-        problems.rules.append(f"Choose at least {_plural(fewest, 'option')}.")
+        problems.ranges.append(f"Choose at least {_plural(fewest, 'option')}.")
     if most is not None and len(selected) > most:
-        problems.rules.append(f"Choose no more than {_plural(most, 'option')}.")
+        problems.ranges.append(f"Choose no more than {_plural(most, 'option')}.")
     return {"selectedOptionIds": selected}
 
 
@@ -490,9 +499,9 @@ def _check_matrix(question: QuestionInput, value: Mapping[str, Any], problems: _
     rules = question.validation_rules
     fewest, most = _count_rule(rules, "min"), _count_rule(rules, "max")
     if fewest is not None and len(answered) < fewest:
-        problems.rules.append(f"Answer at least {_plural(fewest, 'row')}.")
+        problems.ranges.append(f"Answer at least {_plural(fewest, 'row')}.")
     if most is not None and len(answered) > most:
-        problems.rules.append(f"Answer no more than {_plural(most, 'row')}.")
+        problems.ranges.append(f"Answer no more than {_plural(most, 'row')}.")
     return {"rows": {row_id: answered[row_id] for row_id in row_ids if row_id in answered}}
 
 
@@ -597,8 +606,9 @@ def validate_value(question: QuestionInput, value: Any) -> ValidationResult:
     The shape is checked against ``RESPONSE_VALUE_SCHEMAS`` first, then the type's own rules and the
     question's ``validation_rules``. Normalising strips text (and turns CRLF into LF), lowercases an
     e-mail domain and a URL's scheme and host, makes integral numbers ints and drops repeated option
-    ids. A ``customMessage`` rule replaces the messages of broken min/max, length and pattern rules,
-    never those of a value of the wrong type. Blank text, an empty selection or an empty matrix count
+    ids. A ``customMessage`` rule replaces the messages of broken length, pattern and step rules, never
+    those of a broken minimum or maximum (always said in their own words) or of a value of the wrong
+    type. Blank text, an empty selection or an empty matrix count
     as no answer: ``value`` is ``None`` and there is no error.
     """
     if value is None:
@@ -622,9 +632,9 @@ def validate_value(question: QuestionInput, value: Any) -> ValidationResult:
         return ValidationResult(safe_copy, (rejected.message,))
     rule_errors = problems.rules
     custom = question.validation_rules.get("customMessage")
-    if rule_errors and isinstance(custom, str) and custom.strip():
+    if (rule_errors or problems.ranges) and isinstance(custom, str) and custom.strip():
         rule_errors = [custom.strip()]
-    return ValidationResult(shaped, tuple(rule_errors + problems.other))
+    return ValidationResult(shaped, tuple(problems.ranges + rule_errors + problems.other))
 
 
 def validate_answer(question: QuestionInput, data: Mapping[str, Any], *, prefix: str) -> ValidationResult:
@@ -740,6 +750,33 @@ FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "text/plain": ("txt", "csv"),
 }
 _CONTENT_TYPES = {extension: mime for mime, extensions in FILE_EXTENSIONS.items() for extension in extensions}
+
+
+@dataclass(frozen=True, slots=True)
+class FileAccept:
+    """What a file question takes, for the file input's ``accept`` and the line that says it."""
+
+    accept: str  # "application/pdf,.pdf,image/png,.png"
+    names: str  # "PDF, PNG"
+    max_size: int
+
+
+def file_accept(rules: Mapping[str, Any]) -> FileAccept:
+    """Return the types and size a file question accepts, as the browser's picker and the client read them.
+
+    The picker only narrows what is offered; the upload is still checked by its content
+    (``check_upload``).
+    """
+    accept, names = [], []
+    for mime_type in _allowed_types(rules):
+        accept.append(mime_type)
+        if mime_type.endswith("/*"):
+            names.append(f"any {mime_type.split('/')[0]}")
+            continue
+        extensions = FILE_EXTENSIONS.get(mime_type, ())
+        accept.extend(f".{extension}" for extension in extensions)
+        names.append(extensions[0].upper() if extensions else mime_type)
+    return FileAccept(",".join(accept), ", ".join(dict.fromkeys(names)), _max_file_size(rules))
 
 
 def stored_file_name(file_name: str, mime_type: str) -> str:

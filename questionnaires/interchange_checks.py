@@ -324,6 +324,24 @@ def _computed_problems(document: dict, parts: _Parts) -> list[str]:
     return problems
 
 
+def _client_page_problems(document: dict, parts: _Parts) -> list[str]:
+    """Check the settings the client's page reads: ``industryQuestion`` and ``numberQuestions``."""
+    metadata = document.get("metadata")
+    if not isinstance(metadata, dict):
+        return []
+    problems = []
+    if "numberQuestions" in metadata and not isinstance(metadata["numberQuestions"], bool):
+        problems.append("metadata.numberQuestions: true or false")
+    named = metadata.get("industryQuestion")
+    if named is not None:
+        found = [q for _, q in parts.questions if key_of(q.get("metadata")) == named]
+        if not isinstance(named, str) or not found:
+            problems.append(f"metadata.industryQuestion: {named!r} is not the key of a question")
+        elif found[0].get("type") != "SINGLE_CHOICE":
+            problems.append(f"metadata.industryQuestion: {named!r} must be a single-choice question")
+    return problems
+
+
 def _listed_ids(items: Any, path: str, what: str) -> tuple[set[str], list[str]]:
     """Return the ids of a list of {id, ...} objects and a problem for each repeated one."""
     ids: set[str] = set()
@@ -635,6 +653,7 @@ def questionnaire_validate(document: Any, *, check_database: bool = True) -> lis
     problems += _duplicates(parts)
     problems += _key_problems(parts)
     problems += _computed_problems(document, parts)
+    problems += _client_page_problems(document, parts)
     problems += _question_problems(parts)
     problems += _rule_problems(parts)
     problems += _cycle_problems(parts)

@@ -26,6 +26,7 @@ __all__ = [
     "condition_fields",
     "evaluate",
     "evaluate_condition",
+    "industry_key",
 ]
 
 ACTIONS = frozenset({"SHOW", "HIDE", "REQUIRE", "UNREQUIRE"})
@@ -707,6 +708,12 @@ class _RuleTable:
         return table
 
 
+
+def industry_key(industry: str) -> str:
+    """Return an industry as it is compared: "Health Care", "health-care" and "healthcare" are one."""
+    return "".join(ch for ch in industry.casefold() if ch.isalnum())
+
+
 class Engine:
     """Compiled form of one questionnaire's questions and rules; build once, evaluate many times."""
 
@@ -748,7 +755,11 @@ class Engine:
         self._display_order = tuple(
             q.id for q in sorted(questions, key=lambda q: (tuple(q.order or ()), q.id))
         )
-        self._tagged = tuple((index[q.id], frozenset(q.industry_tags)) for q in questions if q.industry_tags)
+        self._tagged = tuple(
+            (index[q.id], frozenset(industry_key(tag) for tag in q.industry_tags))
+            for q in questions
+            if q.industry_tags
+        )
 
         # Computed values take the slots after the questions'; a question id never equals a name.
         computed = [c for c in sorted(computed, key=lambda c: c.name) if c.name not in index]
@@ -868,6 +879,7 @@ class Engine:
         hidden: list[int] = []
         dormant: list[int] = []  # a question's answer is still in e[i] at the moment it is hidden
 
+        industry = industry_key(industry) if isinstance(industry, str) else ""
         if industry:
             for i, tags in self._tagged:
                 if industry not in tags:

@@ -14,7 +14,15 @@ from questionnaires.admin import QuestionnaireAdmin
 from questionnaires.models import Questionnaire
 from sessions_app import selectors, services
 from sessions_app.forms import PreviewForm
-from sessions_app.models import ChangeRequest, Response, ResponseArchive, Session, SessionArchive
+from sessions_app.invitation_models import Invitation
+from sessions_app.models import (
+    ChangeRequest,
+    Response,
+    ResponseArchive,
+    Session,
+    SessionArchive,
+    SessionReminder,
+)
 
 
 class ResponseInline(TenantInline, admin.TabularInline):
@@ -76,6 +84,67 @@ class ChangeRequestAdmin(TenantAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SessionReminder)
+class SessionReminderAdmin(TenantAdmin):
+    """Reminders and links e-mailed about sessions (sessions_app/reminders.py): read, never written here."""
+
+    organization_path = "session__user__organization"
+    list_display = ["session", "kind", "period", "sent_at"]
+    list_filter = ["kind", "sent_at"]
+    search_fields = ["session__user__email", "session__questionnaire__name"]
+    list_select_related = ["session"]
+    readonly_fields = ["session", "kind", "period", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantAdmin):
+    """Invitations of clients (docs/invitations.md): sent, resent and revoked on /invitations/, read here.
+
+    The token's hash is never shown; editing here would bypass the audited services, so nothing is.
+    """
+
+    organization_path = "organization"
+    list_display = ["email", "questionnaire", "status", "due_at", "expires_at", "sent_count", "created_at"]
+    list_filter = ["status", "questionnaire"]
+    search_fields = ["email"]
+    list_select_related = ["questionnaire"]
+    readonly_fields = [
+        "organization",
+        "questionnaire",
+        "email",
+        "user",
+        "invited_by",
+        "message",
+        "due_at",
+        "expires_at",
+        "status",
+        "session",
+        "sent_count",
+        "last_sent_at",
+        "opened_at",
+        "accepted_at",
+        "completed_at",
+        "revoked_at",
+        "created_at",
+    ]
+    exclude = ["token_hash", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -7,11 +7,12 @@ requirement, and nothing here touches the database.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionnaires.rules import Engine, Evaluation
+from questionnaires.rules import Engine, Evaluation, industry_key
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class FlowState:
     missing: tuple  # QuestionData: visible and required but unanswered, or visible and invalid
     minutes_left: int | None = None
     section_questions: Mapping[str, tuple] = field(default_factory=dict)  # section id -> visible questions
+    industry: str | None = None  # the industry the rules were evaluated for (from an answer, or chosen)
 
     def is_visible(self, question_id: str) -> bool:
         return question_id in self.evaluation.visible
@@ -55,7 +57,8 @@ def flow_state(
 ) -> FlowState:
     """Evaluate the rules on the valid answers and derive sections, progress and what is missing."""
     valid = {qid: answer.value for qid, answer in answers.items() if answer.is_valid}
-    evaluation = engine.evaluate(valid, industry=industry or None)
+    industry = industry_from_answers(structure, valid) or industry or None
+    evaluation = engine.evaluate(valid, industry=industry)
 
     visible_sections, section_questions, missing = [], {}, []
     total = answered = 0
@@ -85,7 +88,92 @@ def flow_state(
         missing=tuple(missing),
         minutes_left=minutes_left,
         section_questions=section_questions,
+        industry=industry,
     )
+
+
+def industry_question(structure):
+    """Return the question whose answer decides the session's industry (metadata.industryQuestion), or None.
+
+    It names a single-choice question by its key; each option's ``value`` (or else its label) is an
+    industry, compared with the questions' tags by ``industry_key``.
+    """
+    key = (structure.metadata or {}).get("industryQuestion")
+    if not isinstance(key, str) or not key:
+        return None
+    for question in structure.questions:
+        if question.key == key and question.type == "SINGLE_CHOICE":
+            return question
+    return None
+
+
+def industry_from_answers(structure, values: Mapping[str, Any]) -> str | None:
+    """Return the industry the client's answer to the industry question names, or None."""
+    question = industry_question(structure)
+    value = values.get(question.id) if question is not None else None
+    chosen = value.get("selectedOptionId") if isinstance(value, dict) else None
+    for option in question.options or () if chosen else ():
+        if isinstance(option, dict) and str(option.get("id")) == str(chosen):
+            industry = option.get("value") or option.get("label")
+            return industry[:100] if isinstance(industry, str) and industry_key(industry) else None
+    return None
+
+
+def section_completion(state: FlowState) -> list[dict]:
+    """Each visible section with how much of it is answered, for the list of sections to jump between."""
+    missing = {question.id for question in state.missing}
+    rows = []
+    for section in state.visible_sections:
+        questions = state.section_questions.get(section.id, ())
+        answered = sum(1 for q in questions if is_answered(state.answers.get(q.id)))
+        rows.append(
+            {
+                "section": section,
+                "answered": answered,
+                "total": len(questions),
+                "missing": sum(1 for q in questions if q.id in missing),
+                "done": answered == len(questions),
+            }
+        )
+    return rows
+
+
+# "{company_legal_name}" or "{company_legal_name|your company}": an earlier answer, by its key.
+_PIPE = re.compile(r"\{([a-z][a-z0-9_]{0,62})(?:\|([^{}]{0,200}))?\}")
+PIPE_FALLBACK = "(not answered yet)"
+
+
+def piped_answers(structure, state: FlowState) -> dict[str, str]:
+    """Return the answers a text may pipe in, by question key: visible and valid answers only, in words."""
+    values = {}
+    for question in structure.questions:
+        key = question.key
+        if not key or not state.is_visible(question.id):
+            continue
+        answer = state.answers.get(question.id)
+        if is_answered(answer):
+            text = answer_text(question, answer.value)
+            if text:
+                values[key] = text
+    return values
+
+
+def pipe(text: str | None, values: Mapping[str, str], known_keys: frozenset | set = frozenset()) -> str:
+    """Put earlier answers into a question's text (``{key}``), or the fallback after ``|``.
+
+    Only the questionnaire's own keys are replaced, so other braces in a text stay as written. The
+    result is plain text: the page escapes it like any other.
+    """
+    if not text or "{" not in text:
+        return text or ""
+
+    def replace(match: re.Match) -> str:
+        key, fallback = match.group(1), match.group(2)
+        if key not in known_keys:
+            return match.group(0)
+        return values.get(key) or (fallback.strip() if fallback is not None else PIPE_FALLBACK)
+
+    return _PIPE.sub(replace, text)
 
 
 def answer_text(question, value) -> str:

@@ -13,7 +13,8 @@ from django.core.files.storage import Storage, default_storage
 from django.db import transaction
 
 from accounts.gdpr import EXPORT_CHUNK_ROWS, REMOVED, PersonalData, PersonalDataRequest
-from sessions_app.models import Response, ResponseArchive, Session, SessionArchive
+from sessions_app.invitation_models import INVITATION_PENDING, InvitationStatus
+from sessions_app.models import Invitation, Response, ResponseArchive, Session, SessionArchive
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,27 @@ def _export(request: PersonalDataRequest):
     )
     yield "sessions", (_session_data(session, request) for session in sessions)
     yield "archived_sessions", (_archived_session_data(session) for session in archived)
+    invitations = (
+        Invitation.objects.filter(user=user).select_related("questionnaire").order_by("created_at", "id")
+    )
+    yield "invitations", (_invitation_data(invitation) for invitation in invitations)
+
+
+def _invitation_data(invitation: Invitation) -> dict:
+    return {
+        "id": invitation.pk,
+        "email": invitation.email,
+        "questionnaire": {"id": invitation.questionnaire_id, "name": invitation.questionnaire.name},
+        "message": invitation.message,
+        "status": invitation.status,
+        "due_at": invitation.due_at,
+        "sent_count": invitation.sent_count,
+        "last_sent_at": invitation.last_sent_at,
+        "opened_at": invitation.opened_at,
+        "accepted_at": invitation.accepted_at,
+        "session": invitation.session_id,
+        "created_at": invitation.created_at,
+    }
 
 
 def _question_data(question) -> dict:
@@ -140,8 +162,9 @@ def _archived_session_data(session: SessionArchive) -> dict:
 
 
 def _resources(request: PersonalDataRequest):
-    """The user's sessions: audit rows about them are about the user."""
-    return Session.objects.filter(user=request.user).values_list("pk", flat=True)
+    """The user's sessions and invitations: audit rows about them are about the user."""
+    sessions = Session.objects.filter(user=request.user).values_list("pk", flat=True)
+    return [*sessions, *Invitation.objects.filter(user=request.user).values_list("pk", flat=True)]
 
 
 # ------------------------------------------------------------------ anonymisation
@@ -171,12 +194,20 @@ def _anonymise(request: PersonalDataRequest) -> dict[str, int]:
             if kept != (metadata or {}):
                 model.objects.filter(pk=pk).update(metadata=kept)
 
+    # Invitations keep their history, not the address or the message; a link not yet used dies.
+    invitations = Invitation.objects.filter(user=user)
+    invitations.filter(status__in=INVITATION_PENDING).update(
+        status=InvitationStatus.REVOKED, revoked_at=now, updated_at=now
+    )
+    invitation_count = invitations.update(email=REMOVED, message="", updated_at=now)
+
     prefixes = [f"uploads/{pk}/" for pk in [*session_ids, *archived_ids]]
     transaction.on_commit(lambda: [_tree_delete(default_storage, prefix) for prefix in prefixes])
     return {
         "free_text_answers": free_text,
         "uploaded_files": uploads,
         "sessions": len(session_ids) + len(archived_ids),
+        "invitations": invitation_count,
     }
 
 

@@ -176,3 +176,5 @@ class ChangeRequest(UUIDModel):
 
 # The archive tables (seed 000 §10) live in their own module; importing them here registers them.
 from sessions_app.archive_models import ResponseArchive, SessionArchive  # noqa: E402, F401
+from sessions_app.invitation_models import Invitation, InvitationStatus  # noqa: E402, F401
+from sessions_app.reminder_models import ReminderKind, SessionReminder  # noqa: E402, F401

@@ -6,6 +6,9 @@ The questionnaires a client may start are questionnaires' to say (questionnaires
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from questionnaires.rules import industry_key
+from questionnaires.structure import structure_load
+from sessions_app.flow import industry_question
 from sessions_app.models import ChangeRequest, ChangeRequestStatus, Session, SessionStatus
 
 # An admin's preview of a questionnaire (services.preview_start) is a session of their own, flagged
@@ -52,3 +55,24 @@ def change_request_for_client(*, session: Session, request_id) -> ChangeRequest:
 def open_change_request(*, session: Session) -> ChangeRequest | None:
     """Return the session's open change request, if a reviewer is waiting for the client."""
     return ChangeRequest.objects.filter(session=session, status=ChangeRequestStatus.OPEN).first()
+
+
+def industry_choices(*, questionnaire, organization) -> list[str]:
+    """Return the industries a client may pick when starting this questionnaire, the organization's first.
+
+    The organization's industries (``settings.industries``, or its one ``settings.industry``), then the
+    questionnaire's own and the tags its questions carry; one entry per industry, however it is
+    spelt (``industry_key``). Empty when the questionnaire reads the industry from an answer instead.
+    """
+    structure = structure_load(questionnaire.pk)
+    if industry_question(structure) is not None:
+        return []
+    settings = (organization.settings or {}) if organization is not None else {}
+    listed = settings.get("industries") if isinstance(settings.get("industries"), list) else []
+    candidates = [*listed, settings.get("industry"), questionnaire.industry]
+    candidates += sorted({tag for question in structure.questions for tag in question.industry_tags})
+    choices: dict[str, str] = {}
+    for candidate in candidates:
+        if isinstance(candidate, str) and industry_key(candidate):
+            choices.setdefault(industry_key(candidate), candidate.strip()[:100])
+    return list(choices.values())

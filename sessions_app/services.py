@@ -94,11 +94,13 @@ def session_start(
     industry: str | None = None,
     metadata: dict | None = None,
     preview: bool = False,
+    expires_at: dt.datetime | None = None,
 ) -> Session:
     """Start a session pinned to this questionnaire version, at its first section.
 
     ``preview`` starts an admin's preview (``preview_start``),
     drafts included: flagged in its metadata, it lives a day and never produces documents.
+    ``expires_at`` replaces the usual lifetime (an invitation's due date).
     """
     if industry is None:
         industry = user.organization.industry if user.organization_id else ""
@@ -110,7 +112,7 @@ def session_start(
         questionnaire_version=questionnaire.version,
         industry=industry or None,
         metadata={**(metadata or {}), "preview": True} if preview else (metadata or {}),
-        expires_at=now + lifetime,
+        expires_at=expires_at or now + lifetime,
         started_at=now,
         last_activity_at=now,
     )
@@ -130,6 +132,20 @@ def session_start(
         },
     )
     return session
+
+
+def session_position_record(*, session: Session, section_id: str) -> None:
+    """Remember the section the client is looking at, so that "Continue" brings them back to it.
+
+    A position, not a change of the client's answers: one conditional UPDATE (none when it is already
+    that section) and no audit row, as a page view is not audited either.
+    """
+    if str(session.current_section_id) == str(section_id):
+        return
+    session.current_section_id = uuid.UUID(str(section_id))
+    Session.objects.filter(pk=session.pk, status=SessionStatus.IN_PROGRESS).update(
+        current_section_id=session.current_section_id
+    )
 
 
 def _lock_open_session(session: Session) -> Session:
@@ -380,7 +396,11 @@ def _write_answer_and_session(session: Session, answer: _AnswerWrite, *, state_f
     """
     sets = ["current_section_id = %s", "current_question_id = %s", "last_activity_at = %s"]
     params: list = [session.current_section_id, session.current_question_id, session.last_activity_at]
-    for name in sorted(state_fields):  # progress and adaptive_state, when the answer changed them
+    for name in sorted(state_fields):  # progress, adaptive_state and industry, when the answer changed them
+        if name == "industry":
+            sets.append("industry = %s")
+            params.append(session.industry)
+            continue
         sets.append(f"{name} = %s::jsonb")
         params.append(json.dumps(getattr(session, name)))
     chain_sql, chain_params = audit_chain_link_sql()
@@ -423,6 +443,11 @@ def _apply_state(session: Session, state: FlowState, *, previous_visible, questi
     if state.progress != session.progress:
         session.progress = state.progress
         changed.add("progress")
+    if state.industry and state.industry != session.industry:
+        # The industry question's answer decides it (flow.industry_from_answers): kept on the session
+        # for the documents, the staff's lists and the API.
+        session.industry = state.industry
+        changed.add("industry")
     return changed
 
 

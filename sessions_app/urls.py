@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions_app import views
+from sessions_app import reminder_views, views
 
 app_name = "sessions_app"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:session_id>/sections/<uuid:section_id>/", views.section, name="section"),
     path("<uuid:session_id>/questions/<uuid:question_id>/answer/", views.answer, name="answer"),
     path("<uuid:session_id>/review/", views.review, name="review"),
+    path("<uuid:session_id>/email-link/", reminder_views.email_link, name="email_link"),
     path("<uuid:session_id>/complete/", views.complete, name="complete"),
     path("<uuid:session_id>/changes/<uuid:request_id>/", views.changes, name="changes"),
     path(

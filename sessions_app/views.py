@@ -19,19 +19,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.context import header_text
 from questionnaires import selectors as questionnaire_selectors
-from questionnaires.answers import file_content_type
+from questionnaires.answers import file_accept, file_content_type
 from questionnaires.structure import structure_load
 from sessions_app import revisions, selectors, services
-from sessions_app.flow import FlowState, StoredAnswer, answer_text
+from sessions_app.flow import FlowState, StoredAnswer, answer_text, pipe, piped_answers, section_completion
 from sessions_app.forms import SessionStartForm
 from sessions_app.models import ChangeRequestStatus, Session, SessionStatus
 
 UNPROCESSABLE = 422
 
 
-def _question_items(state: FlowState, questions, *, errors=None) -> list[dict]:
-    """The view-model of each question: its data, current value, errors, required and visible flags."""
+def _question_items(state: FlowState, questions, *, structure=None, errors=None) -> list[dict]:
+    """The view-model of each question: its data, current value, errors, required and visible flags.
+
+    With the ``structure``, texts pipe in earlier answers by key (``{company_legal_name}``) and
+    questions carry their number when the questionnaire numbers them.
+    """
     errors = errors or {}
+    words = _Words(structure, state) if structure is not None else None
     items = []
     for question in questions:
         answer: StoredAnswer | None = state.answers.get(question.id)
@@ -39,10 +44,19 @@ def _question_items(state: FlowState, questions, *, errors=None) -> list[dict]:
         item_errors = errors.get(question.id)
         if item_errors is None and answer is not None and not answer.is_valid:
             item_errors = list(answer.errors)
+        options = [
+            {**option, "label": words.pipe(option.get("label")) if words else option.get("label", "")}
+            for option in question.options or ()
+            if isinstance(option, dict)
+        ]
         items.append(
             {
                 **_widget(question, value or {}),
                 "q": question,
+                "text": words.pipe(question.text) if words else question.text,
+                "help": words.pipe(question.help_text) if words else (question.help_text or ""),
+                "options": options,
+                "number": words.numbers.get(question.id) if words else None,
                 "value": value or {},
                 "is_default": answer is None and question.default_value is not None,
                 "errors": item_errors or [],
@@ -55,14 +69,35 @@ def _question_items(state: FlowState, questions, *, errors=None) -> list[dict]:
     return items
 
 
+class _Words:
+    """Earlier answers to pipe into texts, and the questions' numbers, computed once per page."""
+
+    def __init__(self, structure, state: FlowState) -> None:
+        self.keys = frozenset(q.key for q in structure.questions if q.key)
+        self.values = piped_answers(structure, state)
+        # Numbered by their place in the questionnaire, hidden ones included, so that a number never
+        # changes as answers show or hide other questions.
+        numbered = bool((structure.metadata or {}).get("numberQuestions"))
+        self.numbers = {q.id: n for n, q in enumerate(structure.questions, 1)} if numbered else {}
+
+    def pipe(self, text) -> str:
+        return pipe(text, self.values, self.keys)
+
+
 def _widget(question, value) -> dict:
     """What a type's widget needs beyond the value: a scale's points, a matrix's rows."""
     rules = question.validation_rules or {}
     if question.type == "SCALE":
         low, high = rules.get("min", 1), rules.get("max", 10)
-        if isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= 100:
-            return {"scale": list(range(low, high + 1))}
-        return {"scale": list(range(1, 11))}
+        if not (isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= 100):
+            low, high = 1, 10
+        metadata = question.metadata or {}
+        # The end labels the author wrote ("Not at all" … "Fully"), said beside the end points.
+        return {
+            "scale": list(range(low, high + 1)),
+            "min_label": metadata.get("minLabel") if isinstance(metadata.get("minLabel"), str) else "",
+            "max_label": metadata.get("maxLabel") if isinstance(metadata.get("maxLabel"), str) else "",
+        }
     if question.type == "MATRIX":
         chosen = value.get("rows") if isinstance(value.get("rows"), dict) else {}
         rows = [
@@ -77,6 +112,9 @@ def _widget(question, value) -> dict:
         return {"rows": rows}
     if question.type == "MULTIPLE_CHOICE":
         return {"selected": set(value.get("selectedOptionIds") or [])}
+    if question.type == "FILE_UPLOAD":
+        accepted = file_accept(rules)
+        return {"accept": accepted.accept, "accept_text": accepted.names, "max_size": accepted.max_size}
     return {}
 
 
@@ -90,27 +128,67 @@ def _section_or_404(structure, section_id):
 def _section_context(session, state: FlowState, section, *, errors=None) -> dict:
     index = state.section_index(section.id)
     visible = state.visible_sections
+    structure = structure_load(session.questionnaire_id)
     return {
         "session": session,
         "state": state,
         "section": section,
-        "items": _question_items(state, section.questions, errors=errors),
+        "items": _question_items(state, section.questions, structure=structure, errors=errors),
         "position": (index + 1) if index is not None else None,
         "section_count": len(visible),
+        "sections": section_completion(state),
         "has_previous": bool(index),
         "has_next": index is not None and index + 1 < len(visible),
+        "previous_id": visible[index - 1].id if index else None,
+        "next_id": visible[index + 1].id if index is not None and index + 1 < len(visible) else None,
+        # A completed (or expired, abandoned) session is shown as it was sent: nothing to edit.
         "read_only": session.status != SessionStatus.IN_PROGRESS,
+        "locked": session.status != SessionStatus.IN_PROGRESS,
     }
+
+
+def _review_sections(session, state: FlowState) -> list[dict]:
+    structure = structure_load(session.questionnaire_id)
+    return [
+        {
+            "section": s,
+            "items": _question_items(state, state.section_questions[s.id], structure=structure),
+        }
+        for s in state.visible_sections
+    ]
+
+
+# Reviewing documents is an accounts permission (documents/selectors.py names it too).
+REVIEW_PERMISSION = "accounts.review_document"
 
 
 @login_required
 def home(request):
-    return redirect("sessions_app:list")
+    """Land each role on its own work: clients on their questionnaires, staff on the admin, reviewers
+    on the review queue, those who invite clients on the invitations, anyone else on their API keys."""
+    user = request.user
+    if user.role == "CLIENT" and not user.is_staff:
+        return redirect("sessions_app:list")
+    if user.is_staff:
+        return redirect("admin:index")
+    if user.organization_id and user.has_perm(REVIEW_PERMISSION):
+        return redirect("documents:queue")
+    if user.organization_id and user.has_perm("sessions_app.view_invitation"):
+        return redirect("invitations:list")
+    return redirect("api_keys:list")
 
 
 def _list_page(request, *, start_form=None, start_form_for=None, status=200):
+    questionnaires = list(questionnaire_selectors.questionnaires_for_client(user=request.user))
+    organization = request.user.organization
+    default = organization.industry if organization is not None else ""
+    for questionnaire in questionnaires:
+        questionnaire.industry_choices = selectors.industry_choices(
+            questionnaire=questionnaire, organization=organization
+        )
+        questionnaire.industry_default = default or questionnaire.industry or ""
     context = {
-        "questionnaires": questionnaire_selectors.questionnaires_for_client(user=request.user),
+        "questionnaires": questionnaires,
         "sessions": selectors.sessions_for_client(user=request.user),
         "start_form": start_form,
         "start_form_for": start_form_for,  # the questionnaire whose start form is refused
@@ -133,10 +211,15 @@ def session_start(request, questionnaire_id):
     existing = selectors.session_in_progress_for(user=request.user, questionnaire=questionnaire)
     if existing is not None:
         return redirect("sessions_app:resume", session_id=existing.pk)
-    form = SessionStartForm(request.POST)
+    industries = selectors.industry_choices(
+        questionnaire=questionnaire, organization=request.user.organization
+    )
+    form = SessionStartForm(request.POST, industries=industries)
     if not form.is_valid():
         return _list_page(request, start_form=form, start_form_for=questionnaire.pk, status=400)
-    industry = form.cleaned_data["industry"] or None
+    # No industry chosen: none (the questionnaire's answers may name it), never a guess that would
+    # hide another industry's questions.
+    industry = form.cleaned_data["industry"] or ""
     session = services.session_start(
         user=request.user,
         questionnaire=questionnaire,
@@ -153,7 +236,7 @@ def session_start(request, questionnaire_id):
 @login_required
 @require_GET
 def session_resume(request, session_id):
-    """Send the client back exactly where they were: the section of their last answer."""
+    """Send the client back exactly where they were: the section they last viewed."""
     session = selectors.session_for_client(user=request.user, session_id=session_id)
     if session.status == SessionStatus.COMPLETED:
         return redirect("sessions_app:review", session_id=session.pk)
@@ -178,6 +261,8 @@ def section(request, session_id, section_id):
     if state.section_index(current.id) is None:
         # The section has no visible question now (answers elsewhere hid it): go to where the client is.
         return redirect("sessions_app:resume", session_id=session.pk)
+    if session.status == SessionStatus.IN_PROGRESS:
+        services.session_position_record(session=session, section_id=current.id)
     return render(request, "sessions_app/section.html", _section_context(session, state, current))
 
 
@@ -267,15 +352,20 @@ def answer(request, session_id, question_id):
     state, previous, structure = saved.state, saved.previous, saved.structure
     question = structure.question(str(question_id))
     section_questions = _section_or_404(structure, question.section_id).questions
+    pipes = "{" + question.key if question.key else None
     changed = [
         q
         for q in section_questions
         if q.id != question.id
-        and (previous.is_visible(q.id), previous.is_required(q.id))
-        != (state.is_visible(q.id), state.is_required(q.id))
+        and (
+            (previous.is_visible(q.id), previous.is_required(q.id))
+            != (state.is_visible(q.id), state.is_required(q.id))
+            # a question whose words pipe in this answer is redrawn with the new words
+            or (pipes and state.is_visible(q.id) and pipes in _texts_of(q))
+        )
     ]
     errors = {question.id: list(saved.result.errors)} if saved.result.errors else None
-    items = _question_items(state, [question, *changed], errors=errors)
+    items = _question_items(state, [question, *changed], structure=structure, errors=errors)
     context = {
         "session": session,
         "state": state,
@@ -287,22 +377,23 @@ def answer(request, session_id, question_id):
     return render(request, "sessions_app/_answer_result.html", context, status=status)
 
 
+def _texts_of(question) -> str:
+    labels = " ".join(str(o.get("label", "")) for o in question.options or () if isinstance(o, dict))
+    return f"{question.text} {question.help_text or ''} {labels}"
+
+
 @login_required
 @require_GET
 def review(request, session_id):
     session = selectors.session_for_client(user=request.user, session_id=session_id)
     state = services.session_flow(session=session)
-    sections = [
-        {"section": s, "items": _question_items(state, state.section_questions[s.id])}
-        for s in state.visible_sections
-    ]
     return render(
         request,
         "sessions_app/review.html",
         {
             "session": session,
             "state": state,
-            "sections": sections,
+            "sections": _review_sections(session, state),
             "missing_ids": {q.id for q in state.missing},
         },
     )
@@ -319,14 +410,10 @@ def complete(request, session_id):
         return redirect("sessions_app:review", session_id=session.pk)
     except services.SessionIncomplete as incomplete:
         state = services.session_flow(session=session)
-        sections = [
-            {"section": s, "items": _question_items(state, state.section_questions[s.id])}
-            for s in state.visible_sections
-        ]
         context = {
             "session": session,
             "state": state,
-            "sections": sections,
+            "sections": _review_sections(session, state),
             "missing_ids": {q.id for q in incomplete.missing},
             "missing": incomplete.missing,
         }
@@ -364,7 +451,8 @@ def _changes_context(session, request_row, state: FlowState, *, errors=None) -> 
     named = {str(q) for q in request_row.question_ids}
     before = {str(q) for q in request_row.visible_before}
     editable = revisions.change_request_editable(request_row, state)
-    items = _question_items(state, editable, errors=errors)
+    structure = structure_load(session.questionnaire_id)
+    items = _question_items(state, editable, structure=structure, errors=errors)
     for item in items:
         item["reviewer_message"] = request_row.message if item["q"].id in named else ""
         item["appeared"] = item["q"].id not in before
@@ -373,7 +461,9 @@ def _changes_context(session, request_row, state: FlowState, *, errors=None) -> 
         {
             "section": s,
             "items": _question_items(
-                state, [q for q in state.section_questions[s.id] if q.id not in editable_ids]
+                state,
+                [q for q in state.section_questions[s.id] if q.id not in editable_ids],
+                structure=structure,
             ),
         }
         for s in state.visible_sections

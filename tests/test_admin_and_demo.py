@@ -15,7 +15,13 @@ from tests.accounts.helpers import login_with_mfa
 from tests.audit.factories import AuditLogFactory
 from tests.documents.factories import DocumentOutboxFactory
 from tests.questionnaires.factories import VisibilityRuleFactory
-from tests.sessions_app.factories import ChangeRequestFactory, ResponseArchiveFactory, ResponseFactory
+from tests.sessions_app.factories import (
+    ChangeRequestFactory,
+    InvitationFactory,
+    ResponseArchiveFactory,
+    ResponseFactory,
+    SessionReminderFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +39,8 @@ def test_every_model_of_ours_is_in_the_admin():
 def populated(admin_user):
     ResponseFactory()
     ChangeRequestFactory()
+    InvitationFactory()
+    SessionReminderFactory()
     ResponseArchiveFactory()
     VisibilityRuleFactory()
     DocumentOutboxFactory()  # and its document

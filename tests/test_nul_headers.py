@@ -49,7 +49,7 @@ def test_a_nul_in_the_user_agent_or_referrer_does_not_stop_a_session_starting(cl
     client.force_login(client_a)
     response = client.post(
         reverse("sessions_app:start", args=[flow.questionnaire.pk]),
-        {"industry": "retail"},
+        {"industry": ""},
         HTTP_USER_AGENT=EVIL_AGENT,
         HTTP_REFERER="https://example.com/\x00",
     )

@@ -19,10 +19,18 @@ from tests.accounts.factories import ApiKeyFactory, ReviewerFactory, UserFactory
 from tests.documents.factories import DocumentFactory
 from tests.questionnaires.factories import QuestionFactory
 from tests.sessions_app.builders import branching_questionnaire
+from tests.sessions_app.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL_SCOPES = ["questionnaires:read", "sessions:read", "sessions:write", "documents:read"]
+ALL_SCOPES = [
+    "questionnaires:read",
+    "sessions:read",
+    "sessions:write",
+    "documents:read",
+    "invitations:read",
+    "invitations:write",
+]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 PDF = b"%PDF-1.4\n% the approved document of organization A\n%%EOF\n"
 
@@ -87,6 +95,7 @@ def tenant_a(org_a, client_a, media_root):
         "change_request": ChangeRequest.objects.create(
             session=session, message="Check this.", question_ids=[flow.has_product.pk]
         ),
+        "invitation": InvitationFactory(organization=org_a, questionnaire=flow.questionnaire),
     }
 
 
@@ -100,6 +109,7 @@ ENTRIES = {
         lambda a: {"session_id": a["session"].pk, "question_id": a["question"].pk},
     ),
     "sessions_app:review": ("get", lambda a: {"session_id": a["session"].pk}),
+    "sessions_app:email_link": ("post", lambda a: {"session_id": a["session"].pk}),
     "sessions_app:complete": ("post", lambda a: {"session_id": a["session"].pk}),
     "sessions_app:file": ("get", lambda a: a["uploaded_file"]),
     "documents:detail": ("get", lambda a: {"document_id": a["document"].pk}),
@@ -125,6 +135,9 @@ ENTRIES = {
     "api:session-complete": ("post", lambda a: {"session_id": a["session"].pk}),
     "api:session-documents": ("get", lambda a: {"session_id": a["session"].pk}),
     "api:document-download": ("get", lambda a: {"document_id": a["approved_document"].pk}),
+    "api:invitation-revoke": ("post", lambda a: {"invitation_id": a["invitation"].pk}),
+    "invitations:resend": ("post", lambda a: {"invitation_id": a["invitation"].pk}),
+    "invitations:revoke": ("post", lambda a: {"invitation_id": a["invitation"].pk}),
     "api_keys:revoke": ("post", lambda a: {"api_key_id": a["api_key"].pk}),
     "accounts:gdpr_user": ("get", lambda a: {"user_id": a["session"].user_id}),
     "accounts:gdpr_user_export": ("get", lambda a: {"user_id": a["session"].user_id}),
@@ -132,6 +145,9 @@ ENTRIES = {
 }
 EXEMPT = {
     "accounts:password_reset_confirm": "no tenant object: a signed, expiring token names the user",
+    "invitations:accept": "no tenant object: a single-use token names the invitation "
+    "(tests/sessions_app/test_invitations.py)",
+    "accounts:reminders_unsubscribe": "no tenant object: a signed token names the user, who may only opt out",
 }
 # The downloads, and the bytes their owner (client A) gets from each.
 FILES = {"sessions_app:file": PNG, "documents:file": PDF, "api:document-download": PDF}

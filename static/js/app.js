@@ -83,3 +83,94 @@
     }
   });
 })();
+
+// A live "Saved" sign, a warning before leaving with an answer not yet saved, and newly shown
+// questions announced to screen readers.
+//
+// A question saves when the client leaves it (htmx on "change"); until then what they typed exists
+// only in the page. So a field typed in is "unsaved" from its first keystroke until its own save
+// returns, and closing or leaving the tab meanwhile asks first. The form's own submit (Save, Next,
+// Back, Enter) saves everything, so it leaves without asking.
+(function () {
+  "use strict";
+  var unsaved = new Set(), inFlight = 0, submitting = false;
+  function form() { return document.querySelector("form[data-live-form]"); }
+  function status(text, kind) {
+    var el = document.getElementById("save-status");
+    if (!el || el.textContent === text) return;  // said once, not at every keystroke
+    el.textContent = text;
+    el.className = "save-status muted " + (kind || "");
+  }
+  function question(el) { return el && el.closest && el.closest("fieldset.question"); }
+  function clock() {
+    var now = new Date();
+    return now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  document.addEventListener("input", function (event) {
+    var fieldset = question(event.target);
+    if (fieldset && form() && form().contains(fieldset)) {
+      unsaved.add(fieldset.id);
+      status("Not saved yet: your answer is saved when you leave the field.", "");
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!question(event.detail.elt)) return;
+    inFlight += 1;
+    status("Saving…", "saving");
+  });
+  // The answer's response replaces its question (outerHTML): events fired after the swap happen on a
+  // detached element and never reach the document, so the outcome is read just before the swap.
+  function settled(event) {
+    var fieldset = question(event.detail.elt);
+    if (!fieldset) return;
+    inFlight = Math.max(0, inFlight - 1);
+    var xhr = event.detail.xhr, code = event.type === "htmx:beforeSwap" && xhr ? xhr.status : 0;
+    if (code >= 200 && code < 300) {
+      unsaved.delete(fieldset.id);
+      if (!inFlight) status("Saved at " + clock() + ".", "saved");
+    } else if (code === 422) {
+      unsaved.delete(fieldset.id);
+      status("Saved, but an answer needs a fix: see the message under it.", "failed");
+    } else {
+      status("Not saved: check your connection. Your answer is still on the page; use Save to try again.", "failed");
+    }
+  }
+  document.addEventListener("htmx:beforeSwap", settled);
+  document.addEventListener("htmx:sendError", settled);
+  document.addEventListener("htmx:timeout", settled);
+  document.addEventListener("submit", function (event) {
+    if (event.target === form()) submitting = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting || (!unsaved.size && !inFlight)) return;
+    event.preventDefault();
+    event.returnValue = "";  // the browser shows its own "Leave site?" question
+  });
+
+  // A question that an answer brings into view is said aloud; so is one that no longer applies.
+  var shown = [], hiddenCount = 0;
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var old = event.detail.target, incoming = event.detail.fragment;
+    if (!old || !incoming || !incoming.querySelector) return;
+    var next = incoming.querySelector(".question");
+    if (!next) return;
+    var wasHidden = old.hidden || old.classList.contains("is-hidden");
+    var nowHidden = next.hidden || next.classList.contains("is-hidden");
+    if (wasHidden && !nowHidden) {
+      var legend = next.querySelector("legend");
+      if (legend) shown.push(legend.textContent.replace(/\s+/g, " ").trim());
+    } else if (!wasHidden && nowHidden) {
+      hiddenCount += 1;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!shown.length && !hiddenCount) return;
+    var announcer = document.getElementById("question-announcer");
+    var parts = [];
+    if (shown.length) parts.push((shown.length === 1 ? "New question: " : "New questions: ") + shown.join("; "));
+    if (hiddenCount) parts.push(hiddenCount === 1 ? "One question no longer applies." : hiddenCount + " questions no longer apply.");
+    if (announcer) announcer.textContent = parts.join(". ");
+    shown = []; hiddenCount = 0;
+  });
+})();

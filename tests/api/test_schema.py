@@ -12,6 +12,7 @@ import re
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Permission
 from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -29,11 +30,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.models import UserRole
 from config.wsgi import application
 from documents import storage
 from documents.models import DocumentStatus
 from sessions_app import services
+from tests.accounts.factories import UserFactory
 from tests.documents.factories import DocumentFactory
+from tests.sessions_app.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +66,8 @@ def test_the_schema_is_valid_openapi_3_and_lists_every_endpoint(client):
         "/api/v1/sessions/{session_id}/complete/",
         "/api/v1/sessions/{session_id}/documents/",
         "/api/v1/documents/{document_id}/download/",
+        "/api/v1/invitations/",
+        "/api/v1/invitations/{invitation_id}/revoke/",
     }
     assert set(document["components"]["securitySchemes"]) >= {"bearerAuth", "apiKeyHeader"}
 
@@ -159,6 +165,9 @@ def _strategies(operation, label, world):
     if label == "POST /api/v1/sessions/":
         body = {"questionnaire_id": world["questionnaire_id"]}
         yield operation.as_strategy(GenerationMode.POSITIVE, body=body)
+    if label == "POST /api/v1/invitations/":
+        body = {"email": "schema@example.com", "questionnaire_id": world["questionnaire_id"]}
+        yield operation.as_strategy(GenerationMode.POSITIVE, body=body)
 
 
 @pytest.mark.parametrize("label", OPERATIONS)
@@ -176,5 +185,50 @@ def test_the_api_never_errors_and_always_matches_its_schema(label, api_schema, w
     )
     def run(case):
         case.call_and_validate(headers=world["headers"], checks=CHECKS)
+
+    run()
+
+
+@pytest.fixture
+def staff_world(make_key, org_a, flow):
+    """A key of organization A's staff who may invite, and an invitation of theirs to aim requests at."""
+    staff = UserFactory(organization=org_a, role=UserRole.DEVELOPER)
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="sessions_app", codename__endswith="_invitation")
+    )
+    _, raw_key = make_key(staff, rate_limit=1_000_000)
+    invitation = InvitationFactory(organization=org_a, questionnaire=flow.questionnaire)
+    return {
+        "headers": {"Authorization": f"Bearer {raw_key}"},
+        "invitation_id": str(invitation.pk),
+        "questionnaire_id": str(flow.questionnaire.pk),
+    }
+
+
+INVITATION_OPERATIONS = [
+    "GET /api/v1/invitations/",
+    "POST /api/v1/invitations/",
+    "POST /api/v1/invitations/{invitation_id}/revoke/",
+]
+
+
+@pytest.mark.parametrize("label", INVITATION_OPERATIONS)
+@pytest.mark.parametrize("who", ["staff", "client"])
+def test_the_invitations_api_never_errors_and_matches_its_schema(label, who, api_schema, staff_world, world):
+    """Staff who may invite get 200/201/400/404/409; a client's key, the documented 403."""
+    operation = api_schema.find_operation_by_label(label)
+    assert operation is not None, label
+    headers = staff_world["headers"] if who == "staff" else world["headers"]
+
+    @given(case=st.one_of(list(_strategies(operation, label, staff_world))))
+    @settings(
+        max_examples=40,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()

@@ -57,8 +57,12 @@ def finals_stored(session, version) -> bool:
 
 def downloaded_pdf_text(page, live_server, session, file_name: str) -> str:
     """Download the PDF from the client's page once their documents are ready; return its text."""
-    page.goto(f"{live_server.url}/sessions/{session.pk}/review/")
-    page.get_by_text("Your documents are ready").wait_for()
+
+    def ready() -> bool:  # the page says so once every format's final is stored: look again until then
+        page.goto(f"{live_server.url}/sessions/{session.pk}/review/")
+        return page.get_by_text("Your documents are ready").count() > 0
+
+    wait_for(ready, timeout=60, interval=1, message="the client's documents to be ready")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download PDF")).click()
     download = download_info.value

@@ -45,7 +45,7 @@ from tests.accounts.helpers import login_with_mfa
 from tests.documents.factories import DocumentFactory, DocumentTypeFactory
 from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from tests.sessions_app.builders import branching_questionnaire
-from tests.sessions_app.factories import ResponseArchiveFactory, ResponseFactory
+from tests.sessions_app.factories import InvitationFactory, ResponseArchiveFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,9 @@ def _tenant(slug: str, name: str, *, draft: bool) -> Tenant:
         "sessions_app.sessionarchive": archived.session,
         "sessions_app.responsearchive": archived,
         "documents.document": document,
+        "sessions_app.invitation": InvitationFactory(
+            organization=organization, questionnaire=flow.questionnaire, user=client, email=client.email
+        ),
     }
     return Tenant(organization, objects)
 

@@ -31,3 +31,14 @@ class DocumentOutboxFactory(factory.django.DjangoModelFactory):
         model = DocumentOutbox
 
     document = factory.SubFactory(DocumentFactory)
+
+
+def approved_final(*, session, name: str, slug: str):
+    """An approved PDF whose final is recorded as stored: what the client's documents panel offers."""
+    return DocumentFactory(
+        session=session,
+        document_type=DocumentTypeFactory(name=name, slug=slug),
+        format="PDF",
+        status="APPROVED",
+        generation_metadata={"final": {"key": f"x/final/{slug}.pdf", "sha256": "0" * 64}},
+    )

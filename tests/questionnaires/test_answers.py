@@ -62,6 +62,8 @@ QUESTION_TYPES = (
     "MATRIX",
 )
 
+AFTER_NEW_YEAR = "Enter a date on or after 1 January 2025."
+
 
 def question(kind, rules=None, **extra):
     if kind in ("SINGLE_CHOICE", "MULTIPLE_CHOICE", "MATRIX"):
@@ -295,8 +297,8 @@ def test_an_invalid_value_is_made_safe_for_jsonb():
         ("NUMBER", {"max": 2.5}, {"number": 3}, ("Enter a number no greater than 2.5.",)),
         ("NUMBER", {"step": 0.5}, {"number": 1.25}, ("Enter a multiple of 0.5.",)),
         ("NUMBER", {"min": 1, "step": 2}, {"number": 4}, ("Enter 1 plus a multiple of 2.",)),
-        ("DATE", {"min": "2025-01-01"}, {"date": "2024-12-31"}, ("Enter a date on or after 2025-01-01.",)),
-        ("DATE", {"max": "2025-06-30"}, {"date": "2025-07-01"}, ("Enter a date on or before 2025-06-30.",)),
+        ("DATE", {"min": "2025-01-01"}, {"date": "2024-12-31"}, (AFTER_NEW_YEAR,)),
+        ("DATE", {"max": "2025-06-30"}, {"date": "2025-07-01"}, ("Enter a date on or before 30 June 2025.",)),
         (
             "MULTIPLE_CHOICE",
             {"minLength": 2},
@@ -375,20 +377,24 @@ def test_a_custom_message_replaces_the_rule_messages():
 
 
 @pytest.mark.parametrize(
-    ("kind", "value"),
+    ("kind", "value", "range_message"),
     [
-        ("NUMBER", {"number": 500}),
-        ("DATE", {"date": "2020-01-01"}),
-        ("MULTIPLE_CHOICE", {"selectedOptionIds": [OPT_A]}),
-        ("SCALE", {"rating": 0}),
-        ("MATRIX", {"rows": {"speed": OPT_A}}),
+        ("NUMBER", {"number": 500}, "Enter a number no greater than 10."),
+        ("DATE", {"date": "2020-01-01"}, "Enter a date on or after 1 January 2025."),
+        ("MULTIPLE_CHOICE", {"selectedOptionIds": [OPT_A]}, "Choose at least 2 options."),
+        ("SCALE", {"rating": 0}, None),
+        ("MATRIX", {"rows": {"speed": OPT_A}}, "Answer at least 2 rows."),
     ],
 )
-def test_a_custom_message_replaces_min_and_max_messages_of_every_type(kind, value):
+def test_a_custom_message_never_hides_a_broken_minimum_or_maximum(kind, value, range_message):
     rules = {"min": 2, "max": 10, "customMessage": "Out of range."}
     if kind == "DATE":
         rules = {"min": "2025-01-01", "customMessage": "Out of range."}
-    assert validate_value(question(kind, rules), value).errors == ("Out of range.",)
+    errors = validate_value(question(kind, rules), value).errors
+    assert errors[-1] == "Out of range."
+    assert len(errors) == 2
+    if range_message:
+        assert errors[0] == range_message
 
 
 def test_a_custom_message_does_not_hide_a_type_error():

@@ -604,3 +604,21 @@ def test_without_redis_the_structure_still_loads_from_the_database(caplog, djang
             structure_load(questionnaire.id).question(questions[0].id).text == "Changed while Redis was down?"
         )
     assert "cache unavailable" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({"industryQuestion": "no_such_key"}, "'no_such_key' is not the key of a question"),
+        ({"industryQuestion": "company_legal_name"}, "must be a single-choice question"),
+        ({"numberQuestions": "yes"}, "metadata.numberQuestions: true or false"),
+    ],
+)
+def test_the_client_page_settings_are_checked_on_import(document, settings, problem):
+    document["metadata"].update(settings)
+    assert any(problem in found for found in questionnaire_validate(document, check_database=False))
+
+
+def test_the_demo_names_its_industry_question_and_numbers_its_questions(document):
+    assert document["metadata"]["industryQuestion"] == "industry"
+    assert not questionnaire_validate(document, check_database=False)

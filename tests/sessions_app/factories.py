@@ -4,8 +4,18 @@ import uuid
 import factory
 from django.utils import timezone
 
-from sessions_app.models import ChangeRequest, Response, ResponseArchive, Session, SessionArchive
-from tests.accounts.factories import UserFactory
+from sessions_app.invitation_models import Invitation
+from sessions_app.invitation_selectors import token_digest
+from sessions_app.models import (
+    ChangeRequest,
+    ReminderKind,
+    Response,
+    ResponseArchive,
+    Session,
+    SessionArchive,
+    SessionReminder,
+)
+from tests.accounts.factories import OrganizationFactory, UserFactory
 from tests.questionnaires.factories import QuestionFactory, QuestionnaireFactory
 
 
@@ -64,3 +74,32 @@ class ChangeRequestFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory, status="COMPLETED")
     message = "Please check the figures."
     question_ids = factory.LazyFunction(lambda: [uuid.uuid4()])
+
+
+class SessionReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionReminder
+
+    session = factory.SubFactory(SessionFactory)
+    kind = ReminderKind.IDLE
+    period = factory.SelfAttribute("session.last_activity_at")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation of a client of `organization`; `token` chooses the link's token (its hash is kept)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    organization = factory.SubFactory(OrganizationFactory)
+    questionnaire = factory.SubFactory(
+        QuestionnaireFactory,
+        organization=factory.SelfAttribute("..organization"),
+        published_at=factory.LazyFunction(timezone.now),
+    )
+    user = factory.SubFactory(UserFactory, organization=factory.SelfAttribute("..organization"))
+    email = factory.SelfAttribute("user.email")
+    token = factory.Sequence(lambda n: f"factory-token-{n:030d}")
+    token_hash = factory.LazyAttribute(lambda o: token_digest(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
