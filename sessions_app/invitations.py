@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -207,9 +207,10 @@ def invitations_check(
 def _client_for(email: str, organization, verdicts: dict[str, str], actor) -> User:
     if verdicts.get(email) == "client":
         return User.objects.filter(email__iexact=email, organization=organization).order_by("email").first()
-    user = User.objects.create_user(
-        email=email, password=None, organization=organization, role=UserRole.CLIENT
-    )
+    with transaction.atomic():  # a savepoint: another invitation may create the account meanwhile
+        user = User.objects.create_user(
+            email=email, password=None, organization=organization, role=UserRole.CLIENT
+        )
     audit_record(
         actor=actor, action="user.create", resource=user, after={"role": UserRole.CLIENT, "via": "invitation"}
     )
@@ -232,8 +233,14 @@ def invitations_create(
     addresses = [request.email.strip().lower() for request in requests]
     verdicts = _recipients(addresses, organization)
     created: list[tuple[Invitation, str]] = []
-    for request, email in zip(requests, addresses, strict=True):
-        user = _client_for(email, organization, verdicts, invited_by)
+    for index, (request, email) in enumerate(zip(requests, addresses, strict=True)):
+        try:
+            user = _client_for(email, organization, verdicts, invited_by)
+        except IntegrityError:
+            # Two staff invited the same new address at the same moment: the other one's stands.
+            raise InvitationRefused(
+                {index: {"email": ["This address was invited a moment ago: reload the list and resend."]}}
+            ) from None
         token, digest = _new_token()
         due_at = due_at_of(request.due_date)
         invitation = Invitation.objects.create(

@@ -73,15 +73,20 @@ class _Words:
     """Earlier answers to pipe into texts, and the questions' numbers, computed once per page."""
 
     def __init__(self, structure, state: FlowState) -> None:
-        self.keys = frozenset(q.key for q in structure.questions if q.key)
-        self.values = piped_answers(structure, state)
+        self._structure, self._state = structure, state
+        self._values: dict[str, str] | None = None  # read on the first text that pipes: most never do
         # Numbered by their place in the questionnaire, hidden ones included, so that a number never
         # changes as answers show or hide other questions.
         numbered = bool((structure.metadata or {}).get("numberQuestions"))
         self.numbers = {q.id: n for n, q in enumerate(structure.questions, 1)} if numbered else {}
 
     def pipe(self, text) -> str:
-        return pipe(text, self.values, self.keys)
+        if not text or "{" not in text:
+            return text or ""
+        if self._values is None:
+            self._keys = frozenset(q.key for q in self._structure.questions if q.key)
+            self._values = piped_answers(self._structure, self._state)
+        return pipe(text, self._values, self._keys)
 
 
 def _widget(question, value) -> dict:

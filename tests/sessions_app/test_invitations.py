@@ -201,6 +201,17 @@ def test_an_address_with_a_working_invitation_is_refused_until_it_is_revoked(sen
     assert send("twice@example.com")[0].pk != first.pk
 
 
+def test_an_account_made_meanwhile_by_another_invitation_is_a_refusal_not_an_error(send, monkeypatch, org_a):
+    """Two staff inviting the same new address at once: the second is refused and nothing is kept."""
+    UserFactory(email="race@example.com", organization=org_a)  # made by the other invitation, just now
+    monkeypatch.setattr(invitations, "_recipients", lambda addresses, organization: {})  # read before
+    with pytest.raises(invitations.InvitationRefused) as refused:
+        send("first@example.com", "race@example.com")
+    assert "invited a moment ago" in refused.value.errors[1]["email"][0]
+    assert not Invitation.objects.exists() and not User.objects.filter(email="first@example.com").exists()
+    assert not mail.outbox
+
+
 def test_a_questionnaire_of_another_organization_or_a_draft_is_refused(send, org_b):
     other = branching_questionnaire(organization=org_b).questionnaire
     draft = branching_questionnaire(organization=None).questionnaire
