@@ -14,7 +14,14 @@ from django.db import transaction
 
 from accounts.gdpr import EXPORT_CHUNK_ROWS, REMOVED, PersonalData, PersonalDataRequest
 from sessions_app.invitation_models import INVITATION_PENDING, InvitationStatus
-from sessions_app.models import Invitation, Response, ResponseArchive, Session, SessionArchive
+from sessions_app.models import (
+    Invitation,
+    Response,
+    ResponseArchive,
+    Session,
+    SessionArchive,
+    SessionReminder,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +80,13 @@ def _export(request: PersonalDataRequest):
         Invitation.objects.filter(user=user).select_related("questionnaire").order_by("created_at", "id")
     )
     yield "invitations", (_invitation_data(invitation) for invitation in invitations)
+    # The reminders e-mailed about the client's sessions (sessions_app/reminders.py): when, and which.
+    reminders = (
+        SessionReminder.objects.filter(session__user=user)
+        .order_by("sent_at", "id")
+        .values_list("session_id", "kind", "sent_at")
+    )
+    yield "reminders", ({"session": s, "kind": k, "sent_at": at} for s, k, at in reminders)
 
 
 def _invitation_data(invitation: Invitation) -> dict:

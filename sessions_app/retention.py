@@ -41,8 +41,19 @@ def _columns(live, archive) -> list[str]:
     return live_columns
 
 
+# Tables whose rows about a session let it go to the archive: an invitation forgets which session it
+# started (its own status says how it ended), and the record of reminders sent goes with the session.
+RELEASED = {
+    "invitations": "UPDATE invitations SET session_id = NULL WHERE session_id = ANY(%s)",
+    "session_reminders": "DELETE FROM session_reminders WHERE session_id = ANY(%s)",
+}
+
+
 def _session_references() -> list[tuple[str, str]]:
-    """Return (table, column) of every foreign key into `sessions`, except the responses that move along."""
+    """Return (table, column) of every foreign key into `sessions` that keeps a session in place.
+
+    The responses move along; the RELEASED tables let go of the session as it moves.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -54,7 +65,7 @@ def _session_references() -> list[tuple[str, str]]:
             ORDER BY cl.relname
             """
         )
-        return cursor.fetchall()
+        return [(table, column) for table, column in cursor.fetchall() if table not in RELEASED]
 
 
 def _quoted(name: str) -> str:
@@ -120,6 +131,8 @@ def sessions_archive_move(
                 [now, ids],
             )
             responses = cursor.rowcount
+            for release in RELEASED.values():
+                cursor.execute(release, [ids])
             cursor.execute("DELETE FROM responses WHERE session_id = ANY(%s)", [ids])
             cursor.execute("DELETE FROM sessions WHERE id = ANY(%s)", [ids])
             audit_record(

@@ -93,6 +93,20 @@ def test_a_session_with_documents_stays_until_the_documents_let_it_go(backup_sto
     assert Session.objects.filter(pk=held.pk).exists()
 
 
+def test_an_invitation_and_the_reminders_sent_let_their_session_go_to_the_archive(backup_storage):
+    from tests.sessions_app.factories import InvitationFactory, SessionReminderFactory
+
+    moved = completed(3)
+    invitation = InvitationFactory(session=moved, organization=moved.user.organization)
+    SessionReminderFactory(session=moved)
+    report = retention_run()
+    assert sum(report.sessions_held.values()) == 0
+    assert not Session.objects.filter(pk=moved.pk).exists()
+    assert SessionArchive.objects.filter(pk=moved.pk).exists()
+    invitation.refresh_from_db()
+    assert invitation.session_id is None  # the invitation stays, with its status
+
+
 def test_archived_sessions_are_deleted_seven_years_after_completion(backup_storage):
     completed(3, answers=2)
     retention_run(now=NOW)

@@ -586,3 +586,17 @@ def test_the_task_and_the_opt_out_link_work_as_the_application_role(
     tenancy.tenant_set(tenancy.SYSTEM)
     assert not reminders_wanted(User.objects.get(pk=client_a.pk).preferences)
     assert reminders_wanted(User.objects.get(pk=client_b.pk).preferences)
+
+
+def test_the_reminders_sent_are_in_the_clients_personal_data_export(client, client_a, org_a):
+    import json
+
+    flow = branching_questionnaire(organization=org_a)
+    session = services.session_start(user=client_a, questionnaire=flow.questionnaire)
+    SessionReminderFactory(session=session, kind=ReminderKind.DUE, period=timezone.now())
+    SessionReminderFactory(session=SessionFactory(), kind=ReminderKind.IDLE)  # another client's
+    client.force_login(client_a)
+    response = client.post(reverse("accounts:gdpr_export"))
+    data = json.loads(b"".join(response.streaming_content))
+    [reminder] = data["reminders"]
+    assert reminder["session"] == str(session.pk) and reminder["kind"] == "DUE"
