@@ -161,41 +161,39 @@ def invitation_upload(request):
     )
 
 
-def _refusals(request, questionnaire, rows: list[CsvRow]) -> list[tuple[int | None, str]]:
-    """What would refuse these rows, by row number, without inviting anyone."""
-    requests = [
-        services.InvitationRequest(email=r.email, due_date=r.due_date, message=r.message) for r in rows
-    ]
-    refused = services.invitations_check(
-        organization=request.user.organization, questionnaire=questionnaire, requests=requests
-    )
+def _by_row(rows: list[CsvRow], errors: dict[int, dict[str, list[str]]]) -> list[tuple[int | None, str]]:
+    """A refusal's messages by the spreadsheet row of each refused request."""
     return [
         (rows[index].number, message)
-        for index, fields in sorted(refused.items())
+        for index, fields in sorted(errors.items())
         for messages_of_field in fields.values()
         for message in messages_of_field
     ]
 
 
+def _requests(rows: list[CsvRow]) -> list:
+    return [services.InvitationRequest(email=r.email, due_date=r.due_date, message=r.message) for r in rows]
+
+
+def _refusals(request, questionnaire, rows: list[CsvRow]) -> list[tuple[int | None, str]]:
+    """What would refuse these rows, by row number, without inviting anyone."""
+    refused = services.invitations_check(
+        organization=request.user.organization, questionnaire=questionnaire, requests=_requests(rows)
+    )
+    return _by_row(rows, refused)
+
+
 def _upload(request, questionnaire, rows: list[CsvRow]) -> list[tuple[int | None, str]]:
     """Invite every row, or none; return the refusals by row number."""
-    requests = [
-        services.InvitationRequest(email=r.email, due_date=r.due_date, message=r.message) for r in rows
-    ]
     try:
         services.invitations_create(
             organization=request.user.organization,
             questionnaire=questionnaire,
-            requests=requests,
+            requests=_requests(rows),
             invited_by=request.user,
         )
     except services.InvitationRefused as refused:
-        return [
-            (rows[index].number, message)
-            for index, fields in sorted(refused.errors.items())
-            for messages_of_field in fields.values()
-            for message in messages_of_field
-        ]
+        return _by_row(rows, refused.errors)
     return []
 
 
@@ -206,32 +204,38 @@ def _staff_object(request, invitation_id, permission: str):
     return invitation
 
 
-@staff_view(None)
-@require_POST
-def invitation_resend(request, invitation_id):
+def _staff_change(request, invitation_id, change, done: str):
+    """Resend or revoke: a refusal (the invitation is closed) or ``done`` as a message, back to the list."""
     invitation = _staff_object(request, invitation_id, selectors.CHANGE)
     try:
-        invitation = services.invitation_resend(invitation=invitation, actor=request.user)
+        invitation = change(invitation=invitation, actor=request.user)
     except services.InvitationClosed as closed:
         messages.error(request, str(closed))
     else:
-        messages.success(
-            request, f"Invitation sent again to {invitation.email}; the previous link no longer works."
-        )
+        messages.success(request, done.format(email=invitation.email))
     return redirect(_back_to_list(request))
+
+
+@staff_view(None)
+@require_POST
+def invitation_resend(request, invitation_id):
+    return _staff_change(
+        request,
+        invitation_id,
+        services.invitation_resend,
+        "Invitation sent again to {email}; the previous link no longer works.",
+    )
 
 
 @staff_view(None)
 @require_POST
 def invitation_revoke(request, invitation_id):
-    invitation = _staff_object(request, invitation_id, selectors.CHANGE)
-    try:
-        invitation = services.invitation_revoke(invitation=invitation, actor=request.user)
-    except services.InvitationClosed as closed:
-        messages.error(request, str(closed))
-    else:
-        messages.success(request, f"Invitation of {invitation.email} revoked: its link no longer works.")
-    return redirect(_back_to_list(request))
+    return _staff_change(
+        request,
+        invitation_id,
+        services.invitation_revoke,
+        "Invitation of {email} revoked: its link no longer works.",
+    )
 
 
 def _back_to_list(request) -> str:

@@ -366,7 +366,7 @@ def answer(request, session_id, question_id):
             (previous.is_visible(q.id), previous.is_required(q.id))
             != (state.is_visible(q.id), state.is_required(q.id))
             # a question whose words pipe in this answer is redrawn with the new words
-            or (pipes and state.is_visible(q.id) and pipes in _texts_of(q))
+            or (pipes and state.is_visible(q.id) and _pipes(q, pipes))
         )
     ]
     errors = {question.id: list(saved.result.errors)} if saved.result.errors else None
@@ -382,9 +382,13 @@ def answer(request, session_id, question_id):
     return render(request, "sessions_app/_answer_result.html", context, status=status)
 
 
-def _texts_of(question) -> str:
-    labels = " ".join(str(o.get("label", "")) for o in question.options or () if isinstance(o, dict))
-    return f"{question.text} {question.help_text or ''} {labels}"
+def _pipes(question, marker: str) -> bool:
+    """Whether the question's text, help text or an option label pipes in ``marker`` ("{key")."""
+    return (
+        marker in question.text
+        or marker in (question.help_text or "")
+        or any(marker in str(o.get("label", "")) for o in question.options or () if isinstance(o, dict))
+    )
 
 
 @login_required
