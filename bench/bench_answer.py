@@ -13,42 +13,25 @@ from __future__ import annotations
 
 import http.client
 import itertools
-import os
 import statistics
 import sys
 import threading
 import time
 from pathlib import Path
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_RATIO = 1.5
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def _prepare_django():
     """Point Django at a fresh `acqs_bench` database on the same server, migrated."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["CACHE_KEY_PREFIX"] = "acqs-bench"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    from bench.database import bench_database_use
+    from bench.database import bench_django_setup
 
-    bench_database_use("acqs_bench")
-
-    import django
+    bench_django_setup("acqs_bench")
     from django.conf import settings
 
-    django.setup()
     settings.ROOT_URLCONF = "bench.urls"
-    settings.DEBUG = False
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _login_cookie(client_user) -> str:
@@ -113,7 +96,9 @@ def main(requests: int = 300, size: int = 200) -> dict:
     target = questions[0]
     bench_urls.prepare_bare_context(session=session, question_id=str(target.id))
 
-    server = make_server("127.0.0.1", 0, _wsgi_app(), handler_class=_QuietHandler)
+    from bench.database import quiet_server
+
+    server = quiet_server(_wsgi_app())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     cookie = _login_cookie(user)

@@ -32,3 +32,34 @@ def bench_database_use(name: str) -> str:
     head, _, _ = embedded.database_url().rpartition("/")
     os.environ["DATABASE_URL"] = f"{head}/{name}"
     return os.environ["DATABASE_URL"]
+
+
+def bench_django_setup(name: str) -> None:
+    """Point Django at a fresh database `name` (and a cache prefix of its own), set it up and migrate.
+
+    DEBUG is off, as in production: no query log grows in memory while a benchmark runs.
+    """
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["CACHE_KEY_PREFIX"] = name.replace("_", "-")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    bench_database_use(name)
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def quiet_server(app):
+    """A one-thread WSGI server on a free port of 127.0.0.1 that logs no request."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    return make_server("127.0.0.1", 0, app, handler_class=Quiet)

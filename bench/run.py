@@ -14,6 +14,7 @@ SUITE = [
     ("Rule engine (questionnaires/rules.py)", "bench_rules.py"),
     ("Answering a question over HTTP", "bench_answer.py"),
     ("Documents", "bench_documents.py"),
+    ("The authoring admin's pages", "bench_admin.py"),
 ]
 
 

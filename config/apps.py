@@ -16,3 +16,11 @@ class ConfigConfig(AppConfig):
 
         # Every registered admin must scope itself to the staff user's organization (core/admin.py).
         checks.register(check_admin_tenancy, checks.Tags.admin)
+
+        from django.contrib import admin
+
+        # The sidebar repeats the index on every page, at two requests a page (docs/operations.md).
+        admin.site.enable_nav_sidebar = False
+        admin.site.site_header = "Adaptive Client Questionnaires"
+        admin.site.site_title = "Adaptive Client Questionnaires administration"
+        admin.site.index_title = "Administration"

@@ -39,7 +39,8 @@ def main() -> int:
 
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     commands = {
-        "web": manage + ["runserver", f"{HOST}:{PORT}", "--noreload"],
+        # Static files through whitenoise, as in production (config/settings.py), not runserver's handler.
+        "web": manage + ["runserver", f"{HOST}:{PORT}", "--noreload", "--nostatic"],
         "worker": celery + ["worker", "-l", "warning", "--concurrency", "2", "-n", "worker@%h"],
         "beat": celery + ["beat", "-l", "warning", "-s", str(embedded.DATA_DIR / "celerybeat-schedule")],
     }

@@ -83,6 +83,13 @@ MIDDLEWARE = [
     "audit.context.FieldHistoryMiddleware",
 ]
 
+if DEBUG and not TESTING:
+    # `make run`: runserver --nostatic leaves static files to whitenoise, as in production, and they go
+    # out gzipped (whitenoise's compressed copies exist only after collectstatic), so a page weighs in
+    # development what it weighs in production (docs/operations.md, "Static files and the admin's weight").
+    _STATIC_AT = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(_STATIC_AT, "django.middleware.gzip.GZipMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -305,6 +312,30 @@ STORAGES = {
 # Source maps (drf-spectacular-sidecar ships Swagger UI's and ReDoc's) serve only developer tools;
 # compressing them would more than double collectstatic's time for nothing.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+# Files an admin change form loads as one (core/static_bundles.py; docs/operations.md, "Static files").
+# The CSS bundle sits beside the admin's own stylesheets, so that their url()s still resolve.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.static_bundles.BundleFinder",
+]
+STATIC_BUNDLES = {
+    "admin/css/change_form.bundle.css": [
+        "admin/css/base.css",
+        "admin/css/dark_mode.css",
+        "admin/css/widgets.css",  # forms.css @imports it first
+        "admin/css/forms.css",
+    ],
+    "questionnaires/authoring.bundle.js": [
+        "admin/js/vendor/jquery/jquery.min.js",
+        "admin/js/jquery.init.js",
+        "admin/js/core.js",
+        "admin/js/admin/RelatedObjectLookups.js",
+        "admin/js/inlines.js",
+        "questionnaires/authoring.js",
+    ],
+}
+STATIC_BUNDLES_ROOT = embedded.DATA_DIR / "static-bundles"
 BACKUP_BUCKET = env("BACKUP_BUCKET", default="")
 if BACKUP_BUCKET:
     STORAGES["backups"] = {

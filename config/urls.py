@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.help import help_view
 from sessions_app import views as session_views
 
 urlpatterns = [
@@ -13,5 +14,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("api/v1/", include("config.api")),
     path("account/api-keys/", include("accounts.api_key_urls")),
+    # The authors' guides, staff only (and, under /admin/, behind the second factor like the rest).
+    path("admin/help/<slug:slug>/", admin.site.admin_view(help_view), name="admin_help"),
     path("admin/", admin.site.urls),
 ]

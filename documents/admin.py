@@ -15,8 +15,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 
 from core.admin import GLOBAL, TenantAdmin, acts_for_every_organization
+from core.guides import guide_link
 from documents import selectors, services
 from documents.blocks import blocks_problems
 from documents.models import (
@@ -40,10 +42,15 @@ CONDITION_HELP = (
     'combined: {"logicalOp": "AND", "nested": [{…}, {…}]} (or "OR"). Choices are compared by their '
     "option value. Empty: it always applies."
 )
-TEMPLATE_HELP = (
+TEMPLATE_HELP = format_lazy(
     "Sandboxed Jinja2 templates that read answers by key and computed values by name, "
-    "e.g. {{ technical_debt|out_of(10) }}, {{ technology_budget|money }}, {{ platforms|list }}. "
-    "See the documentation of documents, “Content as blocks”."
+    "e.g. {{{{ technical_debt|out_of(10) }}}}, {{{{ technology_budget|money }}}}, {{{{ platforms|list }}}}. "
+    "See {}.",
+    guide_link(
+        "documents",
+        "content-as-blocks-analysis-not-a-copy-of-the-answers",
+        "the documents guide: content as blocks",
+    ),
 )
 
 
@@ -65,9 +72,14 @@ class DocumentTypeForm(forms.ModelForm):
     word_template = forms.FileField(
         required=False,
         label="Word template",
-        help_text="A .docx written with docxtpl tags ({{ company }}, {{ technology_budget|money }}, "
-        "{% for r in recommendations %}…{% endfor %}, {{ charts.engineering_maturity }}); the Word file of "
-        "this type is then filled from it. Checked on upload; see the documentation of documents.",
+        help_text=format_lazy(
+            "A .docx written with docxtpl tags ({{{{ company }}}}, {{{{ technology_budget|money }}}}, "
+            "{{% for r in recommendations %}}…{{% endfor %}}, {{{{ charts.engineering_maturity }}}}); "
+            "the Word file of this type is then filled from it. Checked on upload; see {}.",
+            guide_link(
+                "documents", "bring-your-own-word-template", "the documents guide: your own Word template"
+            ),
+        ),
     )
     word_template_clear = forms.BooleanField(
         required=False,

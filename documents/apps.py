@@ -14,7 +14,9 @@ class DocumentsConfig(AppConfig):
         from documents.gdpr import PERSONAL_DATA
         from documents.models import DocumentType, Recommendation
         from documents.review import on_changes_submitted
+        from documents.selectors import document_targets
         from documents.services import on_session_complete
+        from questionnaires.editors import document_targets_register
         from sessions_app import revisions
         from sessions_app import services as session_services
 
@@ -32,3 +34,5 @@ class DocumentsConfig(AppConfig):
             if not auditlog.contains(model):
                 auditlog.register(model)
         personal_data_register(PERSONAL_DATA)
+        # The question page's document mappings pick among the active document types and their sections.
+        document_targets_register(document_targets)

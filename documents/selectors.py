@@ -368,3 +368,20 @@ class _Keyed:
         self.id, self.type, self.text = str(question.pk), question.type, question.text
         self.options, self.metadata = question.options, question.metadata or {}
         self.key = key_of(self.metadata)
+
+
+def document_targets() -> list[dict]:
+    """The active document types with the sections of their outline, for the question page's mappings."""
+    found = []
+    for document_type in DocumentType.objects.filter(is_active=True).order_by("name"):
+        spec = TypeSpec.from_row(
+            slug=document_type.slug, name=document_type.name, metadata=document_type.metadata
+        )
+        found.append(
+            {
+                "slug": document_type.slug,
+                "name": document_type.name,
+                "sections": [section.title for section in spec.outline],
+            }
+        )
+    return found

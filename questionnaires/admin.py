@@ -9,6 +9,7 @@ sessions: sessions_app's admin adds their views to the questionnaire's page. See
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 
@@ -24,15 +25,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core.admin import TenantAdmin, TenantInline
+from core.static_bundles import media_bundled
 from questionnaires import selectors, signals
 from questionnaires.admin_views import QuestionnaireViews
-from questionnaires.analysis import describe_rule, questionnaire_analyse
+from questionnaires.analysis import describe_rule
 from questionnaires.expressions import computed_of
 from questionnaires.forms import (
     AuthoringContext,
     QuestionForm,
     QuestionInlineForm,
     QuestionnaireForm,
+    RuleFormSet,
     SectionInlineForm,
     VisibilityRuleForm,
 )
@@ -42,6 +45,11 @@ from questionnaires.structure import structure_load
 
 AUTHORING_MEDIA = forms.Media(
     js=["questionnaires/authoring.js"], css={"all": ["questionnaires/authoring.css"]}
+)
+# What ModelAdmin.media adds for change lists (actions) and prepopulated fields, of no use on our forms.
+CHANGE_FORM_UNUSED = frozenset(
+    f"admin/js/{name}"
+    for name in ["actions.js", "urlify.js", "prepopulate.js", "vendor/xregexp/xregexp.min.js"]
 )
 
 # The seed's index expression, written exactly as idx_questions_text_search so that PostgreSQL uses it.
@@ -111,6 +119,12 @@ class _AuthoringAdmin(AuditlogHistoryAdminMixin, TenantAdmin):
                 self._discard_previews_before_deletions(request, obj)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page's scripts as one bundle, whatever the admin, its inlines and widgets each ask for
+        # (settings.STATIC_BUNDLES); no form here prepopulates, and the change list's actions are not here.
+        context["media"] = media_bundled(context["media"], drop=CHANGE_FORM_UNUSED)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def _banner(self, obj) -> dict:
         questionnaire = _questionnaire_of(obj)
         if questionnaire is None:
@@ -170,7 +184,7 @@ class SectionInline(TenantInline, ReadOnlyWhenPublished, admin.TabularInline):
 
     @admin.display(description="questions")
     def questions_link(self, section):
-        if not section.pk:
+        if section._state.adding:  # the form a new section is added with (its UUID pk is set already)
             return "—"
         url = reverse("admin:questionnaires_section_change", args=[section.pk])
         count = getattr(section, "question_count", None)
@@ -204,7 +218,7 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
         "version",
         "status",
         "published_at",
-        "lineage_id",
+        "lineage",
         "created_by",
         "created_at",
         "updated_at",
@@ -217,7 +231,7 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
             "More",
             {
                 "classes": ["collapse"],
-                "fields": ["metadata", "lineage_id", "created_by", "created_at", "updated_at"],
+                "fields": ["metadata", "lineage", "created_by", "created_at", "updated_at"],
             },
         ),
     ]
@@ -234,6 +248,11 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
             return "—"
         lines = ((c.name, c.expression) for c in declared)
         return format_html_join(mark_safe("<br>"), "<code>{} = {}</code>", lines)
+
+    @admin.display(description="lineage")
+    def lineage(self, questionnaire):
+        """What the lineage id means, rather than the id: the page's Versions table lists them."""
+        return f"Shared by every version of “{questionnaire.name}” (see Versions below)."
 
     @admin.display(description="status", ordering="published_at")
     def status(self, questionnaire):
@@ -307,23 +326,31 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
             **extra,
         }
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        questionnaire = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if questionnaire is not None:
-            extra.update(self._page_context(request, questionnaire))
-        return super().change_view(request, object_id, form_url, extra_context=extra)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Here rather than in change_view, so the page reuses the form's own read of the questionnaire.
+        if change and obj is not None:
+            context.update(self._page_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _page_context(self, request, questionnaire) -> dict:
-        """Return the change page's own context (sessions_app's admin adds the preview's)."""
-        analysis = questionnaire_analyse(questionnaire)
+        """Return the change page's own context (sessions_app's admin adds the preview's).
+
+        A fixed number of queries, none per section, question or rule: the structure and the analysis
+        come from the cache while nothing in the questionnaire changes (selectors.questionnaire_analysis).
+        """
         structure = structure_load(questionnaire.pk)
+        analysis = selectors.questionnaire_analysis(questionnaire=questionnaire, structure=structure)
         owned = defaultdict(list)
         targeting = defaultdict(list)
         for rule in structure.rules:
             owned[rule.question_id].append(rule)
             for target in rule.target_question_ids:
                 targeting[target].append(rule)
+        findings = defaultdict(list)
+        for finding in analysis.findings:
+            for question_id in dict.fromkeys(finding.question_ids):
+                findings[question_id].append(finding)
+        versions = selectors.questionnaire_versions(questionnaire=questionnaire)
         outline = []
         for section in structure.sections:
             outline.append(
@@ -341,7 +368,7 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
                                 for r in targeting[question.id]
                                 if r.question_id != question.id
                             ],
-                            "findings": analysis.for_question(question.id),
+                            "findings": tuple(findings[question.id]),
                             "never_visible": question.id in analysis.never_visible,
                         }
                         for question in section.questions
@@ -351,8 +378,9 @@ class QuestionnaireAdmin(QuestionnaireViews, _AuthoringAdmin):
         return {
             "analysis": analysis,
             "outline": outline,
-            "versions": selectors.questionnaire_versions(questionnaire=questionnaire),
-            "lineage_draft": selectors.questionnaire_draft(questionnaire=questionnaire),
+            "versions": versions,
+            # The newest draft of the lineage (selectors.questionnaire_draft), among the versions read.
+            "lineage_draft": next((v for v in versions if v.published_at is None), None),
             "can_reorder": questionnaire.published_at is None
             and super().has_change_permission(request, questionnaire),
         }
@@ -376,7 +404,7 @@ class QuestionInline(TenantInline, ReadOnlyWhenPublished, admin.TabularInline):
 
     @admin.display(description="options and rules")
     def details(self, question):
-        if not question.pk:
+        if question._state.adding:  # the form a new question is added with (its UUID pk is set already)
             return "—"
         url = reverse("admin:questionnaires_question_change", args=[question.pk])
         rules = getattr(question, "rule_count", None)
@@ -455,13 +483,13 @@ class IndustryTagFilter(admin.SimpleListFilter):
 class VisibilityRuleInline(TenantInline, ReadOnlyWhenPublished, admin.StackedInline):
     model = VisibilityRule
     form = VisibilityRuleForm
+    formset = RuleFormSet
+    template = "admin/questionnaires/question/rules_inline.html"
     fields = ["action", "condition", "target_question_ids", "priority", "is_active"]
-    extra = 1
+    # No empty rule form: a question saves untouched, and a rule exists only once the author adds one.
+    extra = 0
     classes = ["rule-inline"]
     verbose_name = "visibility rule"
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return 0 if _is_published(obj) or (obj is not None and obj.visibility_rules.exists()) else 1
 
     def get_fields(self, request, obj=None):
         if _is_published(obj):  # read-only: the rule in words rather than its JSON and ids
@@ -494,12 +522,17 @@ class QuestionAdmin(_AuthoringAdmin):
     fieldsets = [
         (None, {"fields": ["section", "text", "key", "type", "order_index", "is_required"]}),
         ("Options", {"fields": ["options"]}),
+        # A scale's end labels and a matrix's rows: open, since a matrix is nothing without its rows.
+        ("Presentation", {"fields": ["metadata"]}),
         ("Help", {"classes": ["collapse"], "fields": ["help_text", "explanation", "placeholder"]}),
         (
             "Validation and answers",
             {"fields": ["validation_rules", "default_value", "suggested_answer"]},
         ),
-        ("More", {"classes": ["collapse"], "fields": ["industry_tags", "document_mappings", "metadata"]}),
+        (
+            "Industries and documents",
+            {"classes": ["collapse"], "fields": ["industry_tags", "document_mappings"]},
+        ),
     ]
 
     @property
@@ -543,11 +576,15 @@ class QuestionAdmin(_AuthoringAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, VisibilityRuleInline) and obj is not None:
-            kwargs["form_kwargs"] = {
-                "authoring": AuthoringContext(obj.section.questionnaire),
-                "owner": obj,
-            }
+            authoring = AuthoringContext(obj.section.questionnaire)
+            kwargs["form_kwargs"] = {"authoring": authoring, "owner": obj}
+            kwargs["authoring"] = authoring
         return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            _say_warnings(request, getattr(formset, "verdict", None))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra = dict(extra_context or {})
@@ -556,8 +593,16 @@ class QuestionAdmin(_AuthoringAdmin):
             extra.update(self._banner(obj))
             authoring = AuthoringContext(obj.section.questionnaire)
             extra["authoring_data"] = authoring.builder_data(owner=str(obj.pk))
-            analysis = questionnaire_analyse(obj.section.questionnaire)
-            extra["question_findings"] = analysis.for_question(str(obj.pk))
+            questionnaire = obj.section.questionnaire
+
+            @functools.cache
+            def findings():  # read by the template only: a save that redirects never analyses
+                analysis = selectors.questionnaire_analysis(
+                    questionnaire=questionnaire, structure=authoring.structure
+                )
+                return analysis.for_question(str(obj.pk))
+
+            extra["question_findings"] = findings
             extra["targeted_by"] = [
                 describe_rule(rule, authoring.structure)
                 for rule in authoring.structure.rules
@@ -576,6 +621,10 @@ class QuestionAdmin(_AuthoringAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        if getattr(request, "authoring_warned", False) and "_popup" not in request.POST:
+            # Saved, with something the author should see: stay on the question, where it is said.
+            self.message_user(request, f'Saved "{obj.text}" (see the warnings above).', messages.SUCCESS)
+            return redirect("admin:questionnaires_question_change", obj.pk)
         if (
             "_continue" not in request.POST
             and "_addanother" not in request.POST
@@ -584,6 +633,14 @@ class QuestionAdmin(_AuthoringAdmin):
             self.message_user(request, f'Saved "{obj.text}".', messages.SUCCESS)
             return redirect("admin:questionnaires_questionnaire_change", obj.section.questionnaire_id)
         return super().response_change(request, obj)
+
+
+def _say_warnings(request, verdict) -> None:
+    """Say, after a save, what the edit brought into the questionnaire's analysis."""
+    for finding in getattr(verdict, "warnings", ()):
+        severity = "Publishing is blocked" if finding.is_error else "Warning"
+        messages.warning(request, f"{severity}: {finding.message}")
+        request.authoring_warned = True
 
 
 def _uuid_or_none(value) -> uuid.UUID | None:
@@ -631,6 +688,8 @@ class VisibilityRuleAdmin(_AuthoringAdmin):
         authoring = AuthoringContext(obj.question.section.questionnaire)
 
         class RuleForm(form):
+            analyse_alone = True
+
             def __init__(self, *args, **kw):
                 super().__init__(*args, authoring=authoring, owner=obj.question, **kw)
 
@@ -645,3 +704,13 @@ class VisibilityRuleAdmin(_AuthoringAdmin):
                 owner=str(obj.question_id)
             )
         return super().changeform_view(request, object_id, form_url, extra)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _say_warnings(request, getattr(form, "verdict", None))
+
+    def response_change(self, request, obj):
+        if getattr(request, "authoring_warned", False) and "_popup" not in request.POST:
+            self.message_user(request, "The rule was saved (see the warnings above).", messages.SUCCESS)
+            return redirect("admin:questionnaires_visibilityrule_change", obj.pk)
+        return super().response_change(request, obj)

@@ -9,6 +9,7 @@ finds its questionnaire through the admin's tenant scoping (`_get`), checks the 
 from __future__ import annotations
 
 import json
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,15 +17,18 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import slugify
 
+from accounts.models import Organization, User
 from core.admin import acts_for_every_organization
 from questionnaires import selectors, services, versions
-from questionnaires.analysis import describe_rule, questionnaire_analyse
+from questionnaires.analysis import describe_rule, question_name, questionnaire_analyse
 from questionnaires.answers import parse_form, question_input, validate_value
 from questionnaires.expressions import answer_values, computed_evaluate, computed_of
 from questionnaires.forms import CloneForm, ImportForm
 from questionnaires.interchange import InterchangeError, questionnaire_export
+from questionnaires.models import Questionnaire
 from questionnaires.structure import structure_load
 
 
@@ -49,6 +53,111 @@ def _shown(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)
+
+
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
+
+
+def _history_rows(entries, questionnaire) -> list[dict]:
+    """Each entry with its field changes, the ids in them replaced by what they name.
+
+    Questions read as their text and key, sections, options and versions by name, rules in words,
+    people by e-mail; a row deleted since by the name its last entry recorded.
+    """
+    names = _history_names(entries, questionnaire)
+
+    def named(value):
+        if value is None:
+            return None
+        return _UUID.sub(lambda found: names.get(found[0].lower(), "an item not found"), str(value))
+
+    return [
+        {
+            "entry": entry,
+            "fields": [
+                (field, named(before), named(after))
+                for field, (before, after) in entry.changes_dict.items()
+                if field != "id"  # the row itself: the "What" column names it
+            ],
+        }
+        for entry in entries
+    ]
+
+
+def _history_names(entries, questionnaire) -> dict[str, str]:
+    structure = structure_load(questionnaire.pk)
+    names = {str(entry.object_pk).lower(): f"“{entry.object_repr}”" for entry in entries if entry.object_pk}
+    lineage = Questionnaire.objects.filter(lineage_id=questionnaire.lineage_id)
+    names.update({str(version.pk): str(version) for version in lineage})
+    names[str(questionnaire.lineage_id)] = f"the versions of “{questionnaire.name}”"
+    for section in structure.sections:
+        names[section.id] = f"“{section.name}”"
+    for question in structure.questions:
+        names[question.id] = question_name(question)
+        for option in question.options or ():
+            if isinstance(option, dict) and option.get("id"):
+                names[str(option["id"]).lower()] = f"“{option.get('label') or option.get('value')}”"
+    for rule in structure.rules:
+        names[rule.id] = describe_rule(rule, structure)
+    unknown = {
+        found[0].lower()
+        for entry in entries
+        for pair in entry.changes_dict.values()
+        for value in pair
+        if value is not None
+        for found in _UUID.finditer(str(value))
+    } - set(names)
+    if unknown:
+        names.update({str(u.pk): u.email for u in User.objects.filter(pk__in=unknown)})
+        names.update({str(o.pk): o.name for o in Organization.objects.filter(pk__in=unknown)})
+    return names
+
+
+def _order_problem(payload) -> str | None:
+    """Say what is wrong with a reorder view's payload, or return None."""
+    if not isinstance(payload, dict) or not ({"sections", "questions"} & set(payload)):
+        return 'The order must be a JSON object with "sections" (a list of ids) or "questions".'
+    sections = payload.get("sections", [])
+    if not isinstance(sections, list) or not all(isinstance(i, str) for i in sections):
+        return '"sections" must be a list of section ids.'
+    questions = payload.get("questions", {})
+    if not isinstance(questions, dict) or not all(
+        isinstance(items, list) and all(isinstance(i, str) for i in items) for items in questions.values()
+    ):
+        return '"questions" must map each section id to a list of question ids.'
+    return None
+
+
+def _decision_in_words(decision, rules, structure) -> list[dict]:
+    """The trace of one question, each deciding rule named by its wording and linked to its question.
+
+    The engine's own trace (``Decision.reason``) names rules by id, for logs and tests; an author reads
+    the rule itself, and follows the link to the question whose page holds it.
+    """
+    defaults = decision.reason.split("; ")  # a part without a rule is the engine's words, with no id
+    parts = [(decision.visibility_rule_id, "shown by" if decision.visible else "hidden by", defaults[0])]
+    if decision.visible:
+        verb = "required by" if decision.required else "optional by"
+        parts.append((decision.requirement_rule_id, verb, defaults[-1]))
+    words = []
+    for rule_id, verb, default in parts:
+        rule = rules.get(rule_id) if rule_id else None
+        if rule is None:
+            words.append({"text": default})
+            continue
+        try:
+            owner = question_name(structure.question(rule.question_id))
+        except KeyError:
+            owner = "another question"
+        words.append(
+            {
+                "text": verb,
+                "rule": describe_rule(rule, structure),
+                "owner": owner,
+                "url": reverse("admin:questionnaires_question_change", args=[rule.question_id]),
+            }
+        )
+    return words
 
 
 class QuestionnaireViews:
@@ -226,19 +335,13 @@ class QuestionnaireViews:
         industry = (data.get("industry") or "").strip()[:100] or None
         evaluation = engine.evaluate(answers, industry=industry)
         rules = {rule.id: rule for rule in structure.rules}
-
-        def rule_words(rule_id):
-            return describe_rule(rules[rule_id], structure) if rule_id in rules else None
-
         for row in rows:
             decision = evaluation.trace[row["question"].id]
             row.update(
                 visible=decision.visible,
                 required=decision.required,
                 dormant=row["question"].id in evaluation.dormant,
-                reason=decision.reason,
-                visibility_rule=rule_words(decision.visibility_rule_id),
-                requirement_rule=rule_words(decision.requirement_rule_id),
+                why=_decision_in_words(decision, rules, structure),
                 selected=set((row["value"] or {}).get("selectedOptionIds") or []),
                 matrix=[
                     {
@@ -269,11 +372,20 @@ class QuestionnaireViews:
         questionnaire = self._get(request, object_id)
         entries = selectors.questionnaire_history(questionnaire=questionnaire)
         page = Paginator(entries, 50).get_page(request.GET.get("p"))
-        context = self._context(request, questionnaire, title=f"History of {questionnaire}", page=page)
+        context = self._context(
+            request,
+            questionnaire,
+            title=f"History of {questionnaire}",
+            page=page,
+            rows=_history_rows(list(page.object_list), questionnaire),
+        )
         return TemplateResponse(request, "admin/questionnaires/history.html", context)
 
     def reorder_view(self, request, object_id):
-        """Save a new order of sections or questions (the outline's drag and drop), as JSON."""
+        """Save a new order of sections or questions (drag and drop, or the Move buttons), as JSON.
+
+        ``{"sections": [section id, …]}`` and/or ``{"questions": {section id: [question id, …], …}}``.
+        """
         if (refused := self._post_only(request)) is not None:
             return refused
         questionnaire = self._get(request, object_id)
@@ -284,21 +396,17 @@ class QuestionnaireViews:
             payload = json.loads(request.body or b"{}")
         except ValueError:
             return JsonResponse({"ok": False, "error": "The order is not valid JSON."}, status=400)
-        if not isinstance(payload, dict):
-            return JsonResponse({"ok": False, "error": "The order must be a JSON object."}, status=400)
+        if (problem := _order_problem(payload)) is not None:
+            return JsonResponse({"ok": False, "error": problem}, status=400)
         try:
-            if isinstance(payload.get("sections"), list):
+            if "sections" in payload:
                 services.sections_reorder(
                     questionnaire=questionnaire,
                     section_ids=[str(s) for s in payload["sections"]],
                     actor=request.user,
                 )
-            if isinstance(payload.get("questions"), dict):
-                order = {
-                    str(section): [str(q) for q in items]
-                    for section, items in payload["questions"].items()
-                    if isinstance(items, list)
-                }
+            if "questions" in payload:
+                order = {section: list(items) for section, items in payload["questions"].items()}
                 services.questions_reorder(questionnaire=questionnaire, order=order, actor=request.user)
         except services.AuthoringError as refused:
             return JsonResponse({"ok": False, "error": " ".join(refused.messages)}, status=409)

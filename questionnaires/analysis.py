@@ -9,6 +9,7 @@ them), never by a second evaluator.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import re
@@ -39,6 +40,8 @@ __all__ = [
     "describe_condition",
     "describe_rule",
     "document_analyse",
+    "edit_analyse",
+    "question_name",
     "questionnaire_analyse",
 ]
 
@@ -74,10 +77,20 @@ class Finding:
     question_ids: tuple[str, ...] = ()
     rule_ids: tuple[str, ...] = ()
     path: tuple[str, ...] = ()  # a cycle: the question texts along it, back to the first
+    question_names: tuple[str, ...] = ()  # one per question id, as an author knows it (question_name)
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def questions(self) -> tuple[tuple[str, str], ...]:
+        """Return (id, name) of each question the finding is about, for links that say where they go."""
+        names = self.question_names
+        return tuple(
+            (question_id, names[i] if i < len(names) else f"question {i + 1}")
+            for i, question_id in enumerate(self.question_ids)
+        )
 
 
 @dataclass(frozen=True)
@@ -114,9 +127,14 @@ class Analysis:
 def questionnaire_analyse(questionnaire) -> Analysis:
     """Analyse a stored questionnaire (its export, so exactly what an import would check)."""
     from questionnaires.interchange import questionnaire_export
+
+    return _analyse_stored(questionnaire_export(questionnaire))
+
+
+def _analyse_stored(document: Mapping) -> Analysis:
+    """Analyse a document taken from the database, naming the other questionnaires' questions it reads."""
     from questionnaires.models import Question
 
-    document = questionnaire_export(questionnaire)
     known = _document_question_ids(document)
     referenced = set()
     for rule in _document_rules(document):
@@ -131,6 +149,50 @@ def questionnaire_analyse(questionnaire) -> Analysis:
                 f'{_quoted(other.text)} of another questionnaire ("{owner.name}" v{owner.version})'
             )
     return document_analyse(document, foreign=foreign)
+
+
+# An edit that brings one of these in is refused: a rule that loops or reads nothing is never meant.
+REFUSED_ON_SAVE = frozenset({"cycle", "missing_question", "foreign_question"})
+
+
+@dataclass(frozen=True)
+class EditVerdict:
+    """What an edit of one question (its fields, its rules) brings into its questionnaire's analysis."""
+
+    refused: tuple[Finding, ...] = ()  # new cycles and dangling references: the edit is not saved
+    warnings: tuple[Finding, ...] = ()  # anything else new: saved, and said on the page
+
+
+def edit_analyse(
+    questionnaire,
+    *,
+    question_id: str,
+    fields: Mapping[str, Any] | None = None,
+    rules: list[dict] | None = None,
+) -> EditVerdict:
+    """Analyse a questionnaire as it would be after an edit of one question, against how it is now.
+
+    ``fields`` replaces the question's own fields (as the interchange format names them) and
+    ``rules`` its whole list of visibility rules (interchange dicts with ids). Only findings the edit
+    brings in count: a questionnaire imported with a problem does not block every later save.
+    """
+    from questionnaires.interchange import questionnaire_export
+
+    document = questionnaire_export(questionnaire)
+    edited = copy.deepcopy(document)
+    for section in _items(edited.get("sections")):
+        for question in _items(section.get("questions")):
+            if question.get("id") != str(question_id):
+                continue
+            question.update({k: v for k, v in (fields or {}).items() if k != "id"})
+            if rules is not None:
+                question["visibility_rules"] = rules
+    before = {(f.code, f.message) for f in _analyse_stored(document).findings}
+    new = [f for f in _analyse_stored(edited).findings if (f.code, f.message) not in before]
+    return EditVerdict(
+        refused=tuple(f for f in new if f.code in REFUSED_ON_SAVE),
+        warnings=tuple(f for f in new if f.code not in REFUSED_ON_SAVE),
+    )
 
 
 def document_analyse(document: Mapping, *, foreign: Mapping[str, str] | None = None) -> Analysis:
@@ -153,7 +215,18 @@ def document_analyse(document: Mapping, *, foreign: Mapping[str, str] | None = N
     blocked_rules = {rule_id for finding in findings if finding.is_error for rule_id in finding.rule_ids}
     findings += graph.reachability_findings(blocked_rules)
     findings = [graph.with_consequence(finding) for finding in findings]
+    findings = [_with_names(finding, structure, foreign or {}) for finding in findings]
     return Analysis(findings=_sorted(findings), never_visible=frozenset(graph.never))
+
+
+def _with_names(finding: Finding, structure: QuestionnaireStructure, foreign: Mapping[str, str]) -> Finding:
+    names = []
+    for question_id in finding.question_ids:
+        try:
+            names.append(question_name(structure.question(str(question_id))))
+        except KeyError:
+            names.append(foreign.get(str(question_id), "a question that does not exist"))
+    return replace(finding, question_names=tuple(names))
 
 
 def _sample(question: QuestionData, *, zero: bool) -> Any:
@@ -222,6 +295,14 @@ _ACTION_VERBS = {"SHOW": "shows", "HIDE": "hides", "REQUIRE": "requires", "UNREQ
 def _quoted(text: Any) -> str:
     text = " ".join(str(text).split())
     return f'"{text if len(text) <= 60 else text[:57] + "..."}"'
+
+
+def question_name(question: QuestionData) -> str:
+    """Return a question as an author knows it, its text shortened and its key: “Annual revenue” (revenue)."""
+    text = " ".join(str(question.text).split())
+    if len(text) > 50:
+        text = text[:49].rstrip() + "…"
+    return f"“{text}” ({question.key})" if question.key else f"“{text}”"
 
 
 def _question_words(question_id: Any, structure: QuestionnaireStructure) -> str:

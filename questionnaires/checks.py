@@ -44,11 +44,11 @@ def _readable(rest: str, detail: str) -> str:
     return f"{rest}: {detail}" if rest else detail
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -66,7 +66,7 @@ def question_problems(
     entry: dict[str, Any] = {"id": question_id}
     for key in QUESTION_FIELDS:
         if key in data:
-            entry[key] = _jsonable(data[key])
+            entry[key] = jsonable(data[key])
     entry.setdefault("order_index", 0)
     if entry.get("metadata") is None:
         entry["metadata"] = {}
@@ -182,7 +182,7 @@ def visibility_rule_problems(
     entry: dict[str, Any] = {"id": rule_id, "priority": 0, "is_active": True}
     for key in _RULE_KEYS:
         if key in data and data[key] is not None:
-            entry[key] = _jsonable(data[key])
+            entry[key] = jsonable(data[key])
     path = None
     for s, section in enumerate(document["sections"]):
         for q, question in enumerate(section["questions"]):

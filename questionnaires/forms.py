@@ -11,17 +11,22 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 
 from accounts.models import Organization
-from questionnaires import checks, selectors
+from core.guides import guide_link
+from questionnaires import checks, editors, selectors
+from questionnaires.analysis import EditVerdict, Finding, describe_rule, edit_analyse
 from questionnaires.expressions import Computed, computed_of, computed_problems
 from questionnaires.interchange import questionnaire_export
 from questionnaires.keys import KEY_MAX_LENGTH, key_of
@@ -61,6 +66,14 @@ class AuthoringContext:
     @cached_property
     def document(self) -> dict:
         return questionnaire_export(self.questionnaire)
+
+    def document_rules(self, question_id: Any) -> list[dict]:
+        """Return one question's rules as its questionnaire's export writes them."""
+        for section in self.document["sections"]:
+            for question in section["questions"]:
+                if question["id"] == str(question_id):
+                    return list(question["visibility_rules"])
+        return []
 
     def question_choices(self) -> list:
         return selectors.question_choices(self.structure)
@@ -238,11 +251,14 @@ class QuestionnaireForm(forms.ModelForm):
         label="Computed values",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField", "spellcheck": "false"}),
-        help_text="One per line, name = expression, over question keys: "
-        "runway_months = cash / monthly_burn, maturity = mean(rank(engineering_maturity)), "
-        "stage = if(revenue > 1000000, 'growth', 'early'). Functions: mean, sum, min, max, count, round, "
-        "abs, if, rank (a chosen option's place, 1 for the first); a matrix row is "
-        'engineering_maturity["ci"]. See docs/authoring.md.',
+        help_text=format_lazy(
+            "One per line, name = expression, over question keys: "
+            "runway_months = cash / monthly_burn, maturity = mean(rank(engineering_maturity)), "
+            "stage = if(revenue > 1000000, 'growth', 'early'). Functions: mean, sum, min, max, count, "
+            "round, abs, if, rank (a chosen option's place, 1 for the first); a matrix row is "
+            'engineering_maturity["ci"]. See {}.',
+            guide_link("authoring", "computed-values", "the authoring guide: computed values"),
+        ),
     )
 
     class Meta:
@@ -330,11 +346,40 @@ class QuestionForm(forms.ModelForm):
         help_text="Leave the id empty: it is generated. Rows with no label, value or description are "
         "ignored; reorder by dragging the ⇅ handle."
     )
-    validation_rules = OptionalJSONField()
-    default_value = OptionalJSONField()
-    suggested_answer = OptionalJSONField()
-    document_mappings = OptionalJSONField()
-    metadata = OptionalJSONField()
+    validation_rules = OptionalJSONField(
+        help_text="The limits an answer must keep; only those of the question's type are shown.",
+        widget=editors.validation_rules_widget(),
+        error_messages={
+            "invalid": 'Enter valid JSON, e.g. {"min": 1, "max": 100000}. The keys: minLength, maxLength, '
+            "min, max, step, pattern, customMessage, maxFileSize, allowedTypes."
+        },
+    )
+    default_value = OptionalJSONField(
+        help_text="The answer the client finds already given.",
+        widget=editors.default_value_widget(),
+        error_messages={"invalid": 'Enter valid JSON: an answer such as {"number": 3} or {"text": "…"}.'},
+    )
+    suggested_answer = OptionalJSONField(
+        help_text="An answer offered to the client, with the reason for it.",
+        widget=editors.suggested_answer_widget(),
+        error_messages={
+            "invalid": 'Enter valid JSON: {"value": {"number": 3}, "reason": "…", "confidence": 0.8}.'
+        },
+    )
+    document_mappings = OptionalJSONField(
+        label="In documents",
+        widget=editors.document_mappings_widget(),
+        error_messages={
+            "invalid": 'Enter valid JSON: [{"documentType": "<slug>", "section": "…", "field": "…"}].'
+        },
+    )
+    metadata = OptionalJSONField(
+        label="Labels, rows and more",
+        help_text="A scale's end labels and a matrix's rows; anything else the question carries is "
+        "under Edit as JSON.",
+        widget=editors.metadata_widget(),
+        error_messages={"invalid": 'Enter valid JSON, e.g. {"minLabel": "Never", "maxLabel": "Always"}.'},
+    )
     key = forms.CharField(
         required=False,
         max_length=KEY_MAX_LENGTH,
@@ -351,17 +396,6 @@ class QuestionForm(forms.ModelForm):
             "help_text": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {
-            "validation_rules": 'JSON: {"minLength", "maxLength", "min", "max", "pattern", '
-            '"customMessage", "step", "maxFileSize", "allowedTypes"}.',
-            "suggested_answer": 'JSON: {"value", "reason", "confidence"}; a value shaped like an answer, '
-            'e.g. {"selectedOptionId": "…"}, must name an option of this question.',
-            "document_mappings": 'JSON: [{"documentType", "section", "field"}].',
-            "default_value": "An answer in its stored shape, e.g. "
-            '{"number": 3} or {"selectedOptionId": "…"}.',
-            "metadata": "JSON. A MATRIX question lists its rows here: "
-            '{"rows": [{"id": "ci", "label": "…"}]}.',
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -370,6 +404,9 @@ class QuestionForm(forms.ModelForm):
             self.initial.setdefault("key", key_of(self.instance.metadata) or "")
             if isinstance(self.initial.get("metadata"), dict):
                 self.initial["metadata"] = {k: v for k, v in self.initial["metadata"].items() if k != "key"}
+        editors.EditorData(
+            question_type=self.instance.type or None, options=list(self.instance.options or [])
+        ).apply(self)
         if "type" in self.fields:  # authoring.js shows the options editor for these types only
             self.fields["type"].widget.attrs["data-option-types"] = " ".join(sorted(OPTION_TYPES))
         if "section" in self.fields:
@@ -422,7 +459,10 @@ class QuestionForm(forms.ModelForm):
         )
         for name, messages in problems.items():
             target = name if name in self.fields else None
+            widget = self.fields[name].widget if target else None
             for message in messages:
+                if isinstance(widget, editors.StructuredWidget):
+                    message = widget.named(message, data.get("type"))
                 self.add_error(target, message if target else f"{name}: {message}")
         return cleaned
 
@@ -478,9 +518,12 @@ class ConditionWidget(_ProjectTemplateWidget, forms.Textarea):
 class TargetsField(forms.TypedMultipleChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("coerce", uuid.UUID)
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8, "class": "target-picker"}))
+        # Check boxes, grouped by section: several are picked without Ctrl; authoring.js adds a search box.
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "target-picker"}))
         kwargs.setdefault("label", "Target questions")
-        kwargs.setdefault("help_text", "The questions this rule shows, hides, requires or makes optional.")
+        kwargs.setdefault(
+            "help_text", "The questions this rule shows, hides, requires or makes optional: tick one or more."
+        )
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
@@ -507,9 +550,13 @@ class VisibilityRuleForm(forms.ModelForm):
         model = VisibilityRule
         fields = ["action", "condition", "target_question_ids", "priority", "is_active"]
 
+    # True on the rule's own page; on its question's page RuleFormSet analyses the rules together.
+    analyse_alone = False
+
     def __init__(self, *args, authoring: AuthoringContext | None = None, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.authoring = authoring
+        self.verdict = EditVerdict()
         self.owner = (
             owner if owner is not None else (self.instance.question if self.instance.question_id else None)
         )
@@ -522,6 +569,10 @@ class VisibilityRuleForm(forms.ModelForm):
         # A view-only page (a published version, another owner's rule) has neither field.
         if "target_question_ids" in self.fields:
             self.fields["target_question_ids"].choices = choices
+        self.words = ""  # the saved rule in words, heading it on its question's page
+        if self.instance.pk and authoring is not None:
+            found = {rule.id: rule for rule in authoring.structure.rules}.get(str(self.instance.pk))
+            self.words = describe_rule(found, authoring.structure) if found else ""
         if "action" in self.fields:
             self.fields["action"].choices = RuleAction.choices
             if self.instance._state.adding and not self.initial.get("action"):
@@ -561,7 +612,89 @@ class VisibilityRuleForm(forms.ModelForm):
             target = name if name in self.fields else None
             for message in messages:
                 self.add_error(target, message)
+        if problems.get("condition") and "condition" in self.fields:
+            # The builder shows each problem beside the part of the condition it concerns.
+            placed = [_condition_problem(message) for message in problems["condition"]]
+            self.fields["condition"].widget.attrs["data-problems"] = json.dumps(placed)
+        if self.analyse_alone and not self.errors:
+            self._analyse(cleaned)
         return cleaned
+
+    def _analyse(self, cleaned: dict) -> None:
+        """On the rule's own page: analyse the owner's rules with this one as it would be saved."""
+        mine = str(self.instance.pk) if self.instance.pk else None
+        rules = [
+            rule for rule in self.authoring.document_rules(self.owner.pk) if rule["id"] != mine
+        ]
+        rules.append(_rule_document(self.instance.pk, cleaned))
+        self.verdict = edit_analyse(
+            self.authoring.questionnaire, question_id=str(self.owner.pk), rules=rules
+        )
+        if self.verdict.refused:
+            self.add_error(None, _refusal(self.verdict.refused))
+
+
+_CONDITION_PART = re.compile(r"^(?P<parts>part \d+(?:\.part \d+)*)(?:\.|(?=:))")
+
+
+def _condition_problem(message: str) -> dict[str, Any]:
+    """Split "part 2.part 1.value: …" into the part's path ([1, 0]) and what is wrong with it."""
+    match = _CONDITION_PART.match(message)
+    if match is None:
+        return {"path": [], "message": message}
+    path = [int(number) - 1 for number in re.findall(r"\d+", match["parts"])]
+    return {"path": path, "message": message[match.end() :].lstrip(".: ") or message}
+
+
+def _rule_document(rule_id: Any, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    """A rule form's cleaned data as the interchange format writes a rule."""
+    return {
+        "id": str(rule_id or uuid.uuid4()),
+        "condition": cleaned.get("condition"),
+        "action": cleaned.get("action"),
+        "target_question_ids": [str(t) for t in cleaned.get("target_question_ids") or ()],
+        "priority": cleaned.get("priority") or 0,
+        "is_active": cleaned.get("is_active", True),
+    }
+
+
+def _refusal(findings: tuple[Finding, ...]) -> ValidationError:
+    return ValidationError(
+        [f"Not saved: {finding.message}" for finding in findings], code="analysis"
+    )
+
+
+class RuleFormSet(BaseInlineFormSet):
+    """A question's rules, analysed together with the question as they would be saved.
+
+    A new cycle or a reference to a question that does not exist refuses the whole save (the cycle is
+    named in words); anything else the edit brings into the analysis is kept in ``verdict`` for the
+    admin to say once the edit is saved.
+    """
+
+    def __init__(self, *args, authoring: AuthoringContext | None = None, **kwargs):
+        self.authoring = authoring
+        self.verdict = EditVerdict()
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        question = self.instance
+        if self.authoring is None or question.pk is None or any(form.errors for form in self.forms):
+            return
+        rules = []
+        for form in self.forms:
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an extra form left empty
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            rules.append(_rule_document(form.instance.pk, form.cleaned_data))
+        fields = {name: checks.jsonable(getattr(question, name)) for name in QUESTION_FIELDS}
+        self.verdict = edit_analyse(
+            self.authoring.questionnaire, question_id=str(question.pk), fields=fields, rules=rules
+        )
+        if self.verdict.refused:
+            raise _refusal(self.verdict.refused)
 
 
 # --- Pages of their own ------------------------------------------------------------------------------
@@ -570,7 +703,10 @@ class VisibilityRuleForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Interchange file",
-        help_text="A JSON document in the acqs-questionnaire/1 format (docs/questionnaire-format.md).",
+        help_text=format_lazy(
+            "A JSON document in the acqs-questionnaire/1 format ({}).",
+            guide_link("questionnaire-format", "", "the file format guide"),
+        ),
     )
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.order_by("name"),

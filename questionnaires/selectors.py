@@ -4,19 +4,26 @@ lineage, session usage, pickers, history).
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from questionnaires.expressions import computed_of
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
-from questionnaires.structure import QuestionnaireStructure
+from questionnaires.probing import as_uuid
+from questionnaires.rules import condition_fields
+from questionnaires.structure import STRUCTURE_TTL, QuestionnaireStructure
 
 # Sessions are counted through the reverse relation `Questionnaire.sessions` (sessions_app sits above
 # this app). An admin's preview (sessions_app.services.preview_start) is a session flagged in its
 # metadata: a trial run that never counts as a client's session.
 _CLIENT_SESSION = ~Q(sessions__metadata__contains={"preview": True})
 _IN_PROGRESS = Q(sessions__status="IN_PROGRESS")
+# Bumped when the shape of questionnaires.analysis.Analysis changes, so a deploy never reads an old entry.
+_ANALYSIS_FORMAT = 1
 
 
 def _usable_by(user) -> QuerySet:
@@ -78,6 +85,35 @@ def questionnaire_draft(*, questionnaire: Questionnaire) -> Questionnaire | None
     )
 
 
+def questionnaire_analysis(*, questionnaire: Questionnaire, structure: QuestionnaireStructure):
+    """Return the questionnaire's analysis, cached in Redis under its structure's generation.
+
+    Every change to the questionnaire, its sections, questions or rules bumps that generation
+    (questionnaires.structure), so a cached analysis is exactly as fresh as the cached structure. An
+    analysis that names other questionnaires' questions reads them, so it is not cached.
+    """
+    from questionnaires.analysis import questionnaire_analyse
+
+    if structure.generation is None:  # Redis is down: no generation to key on
+        return questionnaire_analyse(questionnaire)
+    key = f"questionnaire-analysis:{_ANALYSIS_FORMAT}:{structure.id}:{structure.generation}"
+    found = None
+    with contextlib.suppress(Exception):
+        found = cache.get(key)
+    if found is not None:
+        return found
+    analysis = questionnaire_analyse(questionnaire)
+    known = {question.id for question in structure.questions}
+    read = set()
+    for rule in structure.rules:
+        read |= {str(as_uuid(f)) for f in condition_fields(rule.condition) if as_uuid(f)}
+        read |= {str(as_uuid(t)) for t in rule.target_question_ids if as_uuid(t)}
+    if read <= known:
+        with contextlib.suppress(Exception):  # Redis down: the next page analyses again
+            cache.set(key, analysis, timeout=STRUCTURE_TTL)
+    return analysis
+
+
 def questionnaire_default_for(
     *, industry: str | None, organization_id=None, exclude=None
 ) -> Questionnaire | None:
@@ -112,7 +148,8 @@ def question_choices(structure: QuestionnaireStructure, *, limit: int = 90) -> l
         items = []
         for question in section.questions:
             text = " ".join(question.text.split())
-            items.append((question.id, text if len(text) <= limit else text[: limit - 1] + "…"))
+            text = text if len(text) <= limit else text[: limit - 1] + "…"
+            items.append((question.id, f"{text} ({question.key})" if question.key else text))
         groups.append((section.name, items))
     return groups
 

@@ -148,6 +148,8 @@ EXEMPT = {
     "invitations:accept": "no tenant object: a single-use token names the invitation "
     "(tests/sessions_app/test_invitations.py)",
     "accounts:reminders_unsubscribe": "no tenant object: a signed token names the user, who may only opt out",
+    "admin_help": "no tenant object: the slug names one of the product's guides, the same for all "
+    "(tests/questionnaires/test_admin_names.py)",
 }
 # The downloads, and the bytes their owner (client A) gets from each.
 FILES = {"sessions_app:file": PNG, "documents:file": PDF, "api:document-download": PDF}

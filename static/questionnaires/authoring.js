@@ -312,7 +312,18 @@
     return input;
   }
 
-  function Builder(container) {
+  /* The server's problems with the condition, each with the path of the part it concerns
+   * ([2] = the third part, [1, 0] = the first part of the second group), shown beside that part. */
+  function readProblems(textarea) {
+    try {
+      var problems = JSON.parse(textarea.getAttribute("data-problems") || "[]");
+      return Array.isArray(problems) ? problems : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function Builder(container, added) {
     this.container = container;
     this.field = container.closest(".condition-field");
     this.textarea = this.field.querySelector("textarea");
@@ -332,6 +343,14 @@
       }
     }
     if (this.model === null) this.jsonMode = true;
+    this.problems = readProblems(this.textarea);
+    // A condition that is a single part at the root holds its fields there, its groups after it.
+    this.rootLeaf = false;
+    try {
+      this.rootLeaf = !!(text && "field" in JSON.parse(text));
+    } catch (error) {
+      this.rootLeaf = false;
+    }
     var self = this;
     if (this.form) {
       // Another field of the same rule changed: the condition shown must be saved with it.
@@ -340,7 +359,40 @@
       });
     }
     this.render();
+    // A rule the author has just added: what the builder shows is what is saved.
+    if (added && this.pristine) this.commit();
   }
+
+  Builder.prototype.problemsAt = function (path) {
+    var wanted = JSON.stringify(path);
+    return this.problems.filter(function (problem) {
+      return JSON.stringify(problem.path) === wanted;
+    });
+  };
+
+  /* The path the server names a part by: its place in "nested", shifted when the root is a part. */
+  Builder.prototype.pathOf = function (index, position) {
+    var top = this.rootLeaf ? (index === 0 ? null : index - 1) : index;
+    if (this.model.items.length === 1 && !this.model.items[0].group) return [];
+    var path = top === null ? [] : [top];
+    if (position !== undefined) path.push(position);
+    return path;
+  };
+
+  Builder.prototype.annotate = function (row, path) {
+    if (this.edited) return row;
+    var found = this.problemsAt(path);
+    if (!found.length) return row;
+    var holder = make("div", { className: "cond-part has-problem" }, [row]);
+    found.forEach(function (problem) {
+      holder.appendChild(make("p", { className: "cond-error errornote-inline", text: problem.message }));
+    });
+    row.querySelectorAll("select, input, textarea").forEach(function (input) {
+      input.setAttribute("aria-invalid", "true");
+    });
+    this.placed = (this.placed || 0) + found.length;
+    return holder;
+  };
 
   Builder.prototype.commit = function () {
     this.pristine = false;
@@ -348,6 +400,7 @@
   };
 
   Builder.prototype.changed = function (rerender) {
+    this.edited = true; // the server's problems were about the condition as it was
     this.commit();
     if (rerender) this.render();
   };
@@ -461,9 +514,10 @@
         ])
       );
     }
+    this.placed = 0;
     model.items.forEach(function (item, index) {
       if (!item.group) {
-        box.appendChild(self.leafRow(item, model.items, index));
+        box.appendChild(self.annotate(self.leafRow(item, model.items, index), self.pathOf(index)));
         return;
       }
       var group = make("fieldset", { className: "cond-group" });
@@ -471,7 +525,7 @@
         make("legend", {}, [document.createTextNode("Group: "), self.combinatorSelect(item, "Group combines")])
       );
       item.items.forEach(function (leaf, position) {
-        group.appendChild(self.leafRow(leaf, item.items, position));
+        group.appendChild(self.annotate(self.leafRow(leaf, item.items, position), self.pathOf(index, position)));
       });
       var addLeaf = make("button", { type: "button", className: "button cond-add", text: "+ Condition in this group" });
       addLeaf.addEventListener("click", function () {
@@ -498,14 +552,18 @@
       self.changed(true);
     });
     box.appendChild(make("div", { className: "cond-buttons" }, [add, addGroup, toggleLabel]));
+    // Problems placed beside their parts are not repeated above the condition.
+    var listed = (this.field.closest(".form-row") || this.field.parentNode).querySelector(".errorlist");
+    if (listed && this.placed && this.placed === this.problems.length) listed.hidden = true;
   };
 
-  function setUpBuilders(root) {
+  function setUpBuilders(root, added) {
     if (!DATA) return;
-    root.querySelectorAll(".condition-builder").forEach(function (container) {
+    var found = root.classList && root.classList.contains("condition-builder") ? [root] : root.querySelectorAll(".condition-builder");
+    Array.prototype.forEach.call(found, function (container) {
       if (container.dataset.ready || container.closest(".empty-form")) return;
       container.dataset.ready = "1";
-      new Builder(container);
+      new Builder(container, added);
     });
   }
 
@@ -533,6 +591,24 @@
       });
       editor.appendChild(make("p", {}, [add]));
       sortable(body, ".option-row", null);
+      // The keyboard's way to reorder: ↑ and ↓ on each row, keeping the focus on the button pressed.
+      body.querySelectorAll(".option-row").forEach(function (row) {
+        var cell = row.querySelector(".drag-cell");
+        if (!cell || cell.querySelector(".option-move")) return;
+        cell.appendChild(make("button", { type: "button", className: "option-move", "data-move": "up", "aria-label": "Move this option up", text: "↑" }));
+        cell.appendChild(make("button", { type: "button", className: "option-move", "data-move": "down", "aria-label": "Move this option down", text: "↓" }));
+      });
+      body.addEventListener("click", function (event) {
+        var button = event.target.closest && event.target.closest(".option-move");
+        if (!button) return;
+        var row = button.closest(".option-row");
+        if (button.getAttribute("data-move") === "up" && row.previousElementSibling) {
+          body.insertBefore(row, row.previousElementSibling);
+        } else if (button.getAttribute("data-move") === "down" && row.nextElementSibling) {
+          body.insertBefore(row.nextElementSibling, row);
+        }
+        button.focus();
+      });
     });
   }
 
@@ -553,6 +629,102 @@
     }
     type.addEventListener("change", update);
     update();
+  }
+
+  /* --- Structured editors (questionnaires/editors.py) --------------------------------------------- */
+
+  function questionType() {
+    var type = document.getElementById("id_type");
+    return type ? type.value : "";
+  }
+
+  /* Each part applies to some question types (data-types): show those of the type chosen, and hide a
+   * whole fieldset that has nothing left to show for it. The JSON stays under "Edit as JSON". */
+  function setUpStructuredEditors() {
+    var editors = document.querySelectorAll(".structured-editor");
+    if (!editors.length) return;
+    function update() {
+      var type = questionType();
+      editors.forEach(function (editor) {
+        var shown = 0;
+        editor.querySelectorAll(".structured-part").forEach(function (part) {
+          var types = part.getAttribute("data-types");
+          var applies = !types || !type || types.split(" ").indexOf(type) >= 0;
+          part.hidden = !applies;
+          if (applies) shown++;
+        });
+        var row = editor.closest(".form-row");
+        if (row) row.classList.toggle("nothing-for-type", shown === 0);
+      });
+      document.querySelectorAll(".options-editor").forEach(function (options) {
+        options.classList.toggle("exclusive-applies", type === "MULTIPLE_CHOICE");
+      });
+    }
+    var select = document.getElementById("id_type");
+    if (select) select.addEventListener("change", update);
+    update();
+    document.querySelectorAll("input.structured-pattern").forEach(setUpPatternTry);
+  }
+
+  /* A box beside the pattern to try it on a sample answer (the browser's regular expressions, which
+   * agree with the server's on the usual patterns). */
+  function setUpPatternTry(input) {
+    if (input.dataset.tryReady) return;
+    input.dataset.tryReady = "1";
+    var sample = make("input", { type: "text", className: "pattern-sample", "aria-label": "Try the pattern on", placeholder: "Try it on…" });
+    var verdict = make("span", { className: "pattern-verdict", "aria-live": "polite" });
+    function check() {
+      verdict.textContent = "";
+      verdict.className = "pattern-verdict";
+      if (!input.value || !sample.value) return;
+      var expression;
+      try {
+        expression = new RegExp(input.value);
+      } catch (error) {
+        verdict.textContent = "Not a valid pattern";
+        verdict.className += " no";
+        return;
+      }
+      var matches = expression.test(sample.value);
+      verdict.textContent = matches ? "✓ matches" : "✗ does not match";
+      verdict.className += matches ? " yes" : " no";
+    }
+    input.addEventListener("input", check);
+    sample.addEventListener("input", check);
+    input.parentNode.insertBefore(make("span", { className: "pattern-try" }, [sample, verdict]), input.nextSibling);
+  }
+
+  /* The targets of a rule: check boxes, with a box that narrows them by text or key. */
+  function setUpTargetPickers(root) {
+    root.querySelectorAll("div.target-picker, ul.target-picker").forEach(function (picker) {
+      if (picker.dataset.ready || picker.closest(".empty-form")) return;
+      picker.dataset.ready = "1";
+      var search = make("input", { type: "search", className: "target-search", placeholder: "Find a question…", "aria-label": "Find a target question" });
+      var count = make("span", { className: "target-count", "aria-live": "polite" });
+      function counted() {
+        var n = picker.querySelectorAll("input[type=checkbox]:checked").length;
+        count.textContent = n === 1 ? "1 question ticked" : n + " questions ticked";
+      }
+      search.addEventListener("input", function () {
+        var words = search.value.trim().toLowerCase();
+        picker.querySelectorAll("label").forEach(function (label) {
+          var checkbox = label.querySelector("input");
+          if (!checkbox) return; // a section's name
+          var item = label.parentNode;
+          item.hidden = !!words && label.textContent.toLowerCase().indexOf(words) < 0 && !(checkbox && checkbox.checked);
+        });
+      });
+      search.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault(); // filtering, not saving the page
+      });
+      picker.addEventListener("change", counted);
+      counted();
+      // One block (search, count, boxes) in the field's place: the admin lays a row's children side by side.
+      var block = make("div", { className: "target-block" });
+      picker.parentNode.insertBefore(block, picker);
+      block.appendChild(make("div", { className: "target-tools" }, [search, count]));
+      block.appendChild(picker);
+    });
   }
 
   /* --- Drag and drop ordering ----------------------------------------------------------------- */
@@ -676,11 +848,14 @@
     setUpBuilders(document);
     setUpOptions(document);
     setUpOptionsByType();
+    setUpStructuredEditors();
+    setUpTargetPickers(document);
     setUpSortableInlines(document);
     setUpOutline();
     setUpEnginePanel();
     document.addEventListener("formset:added", function (event) {
-      setUpBuilders(event.target);
+      setUpBuilders(event.target, true);
+      setUpTargetPickers(event.target);
     });
   }
 

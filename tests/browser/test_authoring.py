@@ -45,6 +45,7 @@ def test_an_admin_authors_a_branch_publishes_it_and_sees_it_in_the_preview(live_
     page.get_by_text("was added successfully").wait_for()
 
     # A rule that shows it, picked by question text, operator and option: no id typed anywhere.
+    page.get_by_role("button", name="Add another Visibility rule").click()
     rule = page.locator("#visibility_rules-0")
     rule.get_by_label("Action:").select_option(label="Show")
     rule.get_by_label("Question", exact=True).select_option(label="Do you have a product?")
@@ -52,7 +53,7 @@ def test_an_admin_authors_a_branch_publishes_it_and_sees_it_in_the_preview(live_
     assert "is greater than" not in operator.inner_text()  # only operators that fit a choice question
     operator.select_option(label="is")
     rule.get_by_label("Value", exact=True).select_option(label="Yes")
-    rule.get_by_label("Target questions").select_option(label="Product name")
+    rule.locator(".target-picker").get_by_label("Product name").check()
     page.get_by_role("button", name="Save and continue editing").click()
     page.get_by_text("was changed successfully").wait_for()
     saved = VisibilityRule.objects.get()
@@ -98,6 +99,7 @@ def test_the_condition_builder_combines_conditions_with_any_of_and_groups(live_s
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     )
     page.goto(f"{live_server.url}/admin/questionnaires/question/{sector.pk}/change/")
+    page.get_by_role("button", name="Add another Visibility rule").click()
     rule = page.locator("#visibility_rules-0")
     rule.get_by_label("Action:").select_option(label="Show")
     # The first condition starts on this question: "Sector is Health".
@@ -109,7 +111,7 @@ def test_the_condition_builder_combines_conditions_with_any_of_and_groups(live_s
     second.get_by_label("Operator").select_option(label="is greater than")
     second.get_by_label("Value", exact=True).fill("250")
     rule.get_by_label("Combine conditions").select_option(label="any of (OR)")
-    rule.get_by_label("Target questions").select_option(label="Data protection officer")
+    rule.locator(".target-picker").get_by_label("Data protection officer").check()
     page.get_by_role("button", name="Save and continue editing").click()
     page.get_by_text("was changed successfully").wait_for()
 
