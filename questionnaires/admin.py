@@ -41,6 +41,7 @@ from questionnaires.forms import (
 )
 from questionnaires.keys import key_of
 from questionnaires.models import Question, Questionnaire, Section, VisibilityRule
+from questionnaires.rules import condition_fields
 from questionnaires.structure import structure_load
 
 AUTHORING_MEDIA = forms.Media(
@@ -538,6 +539,25 @@ class QuestionAdmin(_AuthoringAdmin):
     @property
     def media(self):
         return super().media + AUTHORING_MEDIA
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse to delete a question that another question's rule reads or acts on: the rule would be
+        left pointing at nothing (a dangling reference). The admin lists these as what blocks it."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        going = {str(question.pk) for question in objs}
+        for questionnaire_id in {question.section.questionnaire_id for question in objs}:
+            structure = structure_load(questionnaire_id)
+            for rule in structure.rules:
+                if rule.question_id in going:
+                    continue  # deleted with its question
+                read = condition_fields(rule.condition) | set(rule.target_question_ids)
+                if read & going:
+                    owner = structure.question(rule.question_id).text
+                    words = describe_rule(rule, structure)
+                    protected.append(
+                        f"the rule of “{owner}” that reads or acts on it: {words} — change or delete it first"
+                    )
+        return deleted, model_count, perms_needed, protected
 
     @admin.display(description="key")
     def key(self, question):

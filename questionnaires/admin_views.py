@@ -14,6 +14,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -108,8 +109,14 @@ def _history_names(entries, questionnaire) -> dict[str, str]:
         for found in _UUID.finditer(str(value))
     } - set(names)
     if unknown:
-        names.update({str(u.pk): u.email for u in User.objects.filter(pk__in=unknown)})
-        names.update({str(o.pk): o.name for o in Organization.objects.filter(pk__in=unknown)})
+        # Only people and organizations the questionnaire's own organization may see: an id typed into a
+        # text must not reveal another organization's member.
+        owner = questionnaire.organization_id
+        people = User.objects.filter(pk__in=unknown)
+        people = people.filter(organization_id=owner) if owner else people.filter(is_superuser=True)
+        names.update({str(u.pk): u.email for u in people})
+        if owner and str(owner) in unknown:
+            names.update({str(o.pk): o.name for o in Organization.objects.filter(pk=owner)})
     return names
 
 
@@ -399,15 +406,8 @@ class QuestionnaireViews:
         if (problem := _order_problem(payload)) is not None:
             return JsonResponse({"ok": False, "error": problem}, status=400)
         try:
-            if "sections" in payload:
-                services.sections_reorder(
-                    questionnaire=questionnaire,
-                    section_ids=[str(s) for s in payload["sections"]],
-                    actor=request.user,
-                )
-            if "questions" in payload:
-                order = {section: list(items) for section, items in payload["questions"].items()}
-                services.questions_reorder(questionnaire=questionnaire, order=order, actor=request.user)
+            with transaction.atomic():  # both orders or neither
+                self._reorder(questionnaire, payload, request.user)
         except services.AuthoringError as refused:
             return JsonResponse({"ok": False, "error": " ".join(refused.messages)}, status=409)
         except (ValueError, TypeError):
@@ -415,6 +415,16 @@ class QuestionnaireViews:
                 {"ok": False, "error": "The order names unknown sections or questions."}, status=400
             )
         return JsonResponse({"ok": True})
+
+    @staticmethod
+    def _reorder(questionnaire, payload: dict, actor) -> None:
+        if "sections" in payload:
+            services.sections_reorder(
+                questionnaire=questionnaire, section_ids=[str(s) for s in payload["sections"]], actor=actor
+            )
+        if "questions" in payload:
+            order = {section: list(items) for section, items in payload["questions"].items()}
+            services.questions_reorder(questionnaire=questionnaire, order=order, actor=actor)
 
     def make_default_view(self, request, object_id):
         if (refused := self._post_only(request)) is not None:

@@ -187,12 +187,19 @@ def edit_analyse(
             question.update({k: v for k, v in (fields or {}).items() if k != "id"})
             if rules is not None:
                 question["visibility_rules"] = rules
-    before = {(f.code, f.message) for f in _analyse_stored(document).findings}
-    new = [f for f in _analyse_stored(edited).findings if (f.code, f.message) not in before]
+    before = {_identity(f) for f in _analyse_stored(document).findings}
+    new = [f for f in _analyse_stored(edited).findings if _identity(f) not in before]
     return EditVerdict(
         refused=tuple(f for f in new if f.code in REFUSED_ON_SAVE),
         warnings=tuple(f for f in new if f.code not in REFUSED_ON_SAVE),
     )
+
+
+def _identity(finding: Finding) -> tuple:
+    """What a finding is about, not how it reads: renaming a question on a cycle leaves the same cycle."""
+    if finding.rule_ids or finding.question_ids:
+        return finding.code, frozenset(finding.rule_ids), frozenset(finding.question_ids)
+    return finding.code, finding.message
 
 
 def document_analyse(document: Mapping, *, foreign: Mapping[str, str] | None = None) -> Analysis:

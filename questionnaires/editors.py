@@ -13,6 +13,7 @@ chosen, and only those of the posted type are read.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -57,14 +58,17 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 def _number(text: str) -> Any:
     """A number typed, as a number; anything else as typed, for the schema to name the problem."""
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)  # exact, however large
     if _NUMBER.fullmatch(text):
         number = float(text)
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+        return number if math.isfinite(number) else text
     return text
 
 
 def _integer(text: str) -> Any:
-    return int(text) if re.fullmatch(r"[+-]?\d+", text) else _number(text)
+    number = _number(text)
+    return int(number) if isinstance(number, float) and number.is_integer() else number
 
 
 def _read(part: Part, text: str) -> Any:
@@ -140,7 +144,7 @@ class StructuredWidget(forms.Widget):
             entry = {
                 "part": part,
                 "name": f"{name}.{index}",
-                "id": f"{attrs.get('id') or name}_{index}",
+                "id": f"{(attrs or {}).get('id') or name}_{index}",
                 "types": " ".join(sorted(part.types)),
                 "value": _shown(part, current),
             }
@@ -185,8 +189,8 @@ class StructuredWidget(forms.Widget):
         shown = data.get(f"{name}-shown")
         if shown is None:
             return raw  # posted as JSON alone (a script, or a page without the inputs)
-        if raw is not None and _edited(raw, shown):
-            return raw  # the author edited the JSON: it wins
+        if raw is not None and (not _parses(shown) or _edited(raw, shown)):
+            return raw  # the author edited the JSON (or the page showed JSON that did not parse): it wins
         question_type = data.get("type") or self.question_type
         before = self._value(shown)
         value = self._from_parts(data, name, question_type, before)
@@ -196,46 +200,72 @@ class StructuredWidget(forms.Widget):
 
     def _from_parts(self, data, name: str, question_type: str | None, before: Any) -> Any:
         if self.rows_only:
-            return self._rows(data, f"{name}.0", self.parts[0])
-        # Keys no input of this type covers are kept as they were (an import may hold more).
-        read_here = {(p.under, p.key) for p in self.parts if p.applies(question_type)}
+            return self._rows(data, f"{name}.0", self.parts[0], before)
+        before = before if isinstance(before, dict) else {}
+        # Keys no input covers are kept as they were (an import may hold more); a key only another
+        # type's inputs cover goes with the type it meant something for.
+        owned = {(p.under, p.key) for p in self.parts}
         value: dict[str, Any] = {}
-        if isinstance(before, dict):
-            for key, item in before.items():
-                if isinstance(item, dict) and any(under == key for under, _ in read_here):
-                    kept = {k: v for k, v in item.items() if (key, k) not in read_here}
-                    if kept:
-                        value[key] = kept
-                elif ("", key) not in read_here:
-                    value[key] = item
+        for key, item in before.items():
+            if isinstance(item, dict) and any(under == key for under, _ in owned):
+                kept = {k: v for k, v in item.items() if (key, k) not in owned}
+                if kept:
+                    value[key] = kept
+            elif ("", key) not in owned:
+                value[key] = item
         for index, part in enumerate(self.parts):
             if not part.applies(question_type):
                 continue
-            field_name = f"{name}.{index}"
-            if part.kind == "rows":
-                read = self._rows(data, field_name, part) or None
-            elif part.kind == "options":
-                read = [v for v in _getlist(data, field_name) if v] or None
-            else:
-                text = (data.get(field_name) or "").strip()
-                read = _read(part, text) if text else None
+            container = before.get(part.under) if part.under else before
+            stored = container.get(part.key) if isinstance(container, dict) else None
+            read = self._part(data, f"{name}.{index}", part, stored)
             if read is None:
                 continue
-            (value.setdefault(part.under, {}) if part.under else value)[part.key] = read
+            holder = value
+            if part.under:
+                if not isinstance(value.get(part.under), dict):
+                    value[part.under] = {}  # what the inputs give replaces a value written as JSON
+                holder = value[part.under]
+            holder[part.key] = read
         return value
 
-    def _rows(self, data, field_name: str, part: Part) -> list[dict]:
+    def _part(self, data, field_name: str, part: Part, stored: Any) -> Any:
+        """Read one input; a value posted as it was shown keeps its stored form (no rounding on a save)."""
+        if part.kind == "rows":
+            return self._rows(data, field_name, part, stored) or None
+        if part.kind == "options":
+            return [v for v in _getlist(data, field_name) if v] or None
+        text = (data.get(field_name) or "").strip()
+        if not text:
+            return None
+        if stored is not None and text == str(_shown(part, stored)).strip():
+            return stored
+        return _read(part, text)
+
+    def _rows(self, data, field_name: str, part: Part, before: Any = None) -> list[dict]:
+        """Read a table's rows; a row keeps what its inputs do not show (a matrix row's order, say)."""
         columns = {column.key: _getlist(data, f"{field_name}.{column.key}") for column in part.columns}
         count = max((len(values) for values in columns.values()), default=0)
+        earlier = [r for r in before if isinstance(r, dict)] if isinstance(before, list) else []
+        by_id = {str(r["id"]): r for r in earlier if r.get("id")}
         rows = []
         for position in range(count):
-            row = {
+            cells = {
                 key: (values[position] if position < len(values) else "").strip()
                 for key, values in columns.items()
             }
-            if not any(row.values()):
+            if not any(cells.values()):
                 continue
-            rows.append({key: text for key, text in row.items() if text})
+            if "id" in cells:
+                row = dict(by_id.get(cells["id"], {})) if cells["id"] else {}
+            else:
+                row = dict(earlier[position]) if position < len(earlier) else {}
+            for key, text in cells.items():
+                if text:
+                    row[key] = text if _cell(row.get(key)) != text else row[key]
+                else:
+                    row.pop(key, None)
+            rows.append(row)
         if part.key == "rows":
             _row_ids_fill(rows)
         return rows
@@ -246,6 +276,14 @@ class StructuredWidget(forms.Widget):
 
 def _cell(value: Any) -> str:
     return "" if value is None else value if isinstance(value, str) else json.dumps(value)
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text or "null")
+    except ValueError:
+        return False
+    return True
 
 
 def _edited(raw: str, shown: str) -> bool:
@@ -303,6 +341,8 @@ def validation_rules_widget() -> StructuredWidget:
             Part("max", "Latest date", frozenset({"DATE"}), "date"),
             Part("min", "Fewest choices", _COUNTS, "integer"),
             Part("max", "Most choices", _COUNTS, "integer"),
+            Part("min", "Fewest rows answered", frozenset({"MATRIX"}), "integer"),
+            Part("max", "Most rows answered", frozenset({"MATRIX"}), "integer"),
             Part("maxFileSize", "Largest file (MB)", frozenset({"FILE_UPLOAD"}), "megabytes"),
             Part(
                 "allowedTypes",

@@ -684,8 +684,8 @@ class RuleFormSet(BaseInlineFormSet):
             return
         rules = []
         for form in self.forms:
-            if form.instance.pk is None and not form.has_changed():
-                continue  # an extra form left empty
+            if form in self.extra_forms and not form.has_changed():
+                continue  # an added form left empty: saved as nothing, so analysed as nothing
             if self.can_delete and self._should_delete_form(form):
                 continue
             rules.append(_rule_document(form.instance.pk, form.cleaned_data))

@@ -554,7 +554,8 @@
     box.appendChild(make("div", { className: "cond-buttons" }, [add, addGroup, toggleLabel]));
     // Problems placed beside their parts are not repeated above the condition.
     var listed = (this.field.closest(".form-row") || this.field.parentNode).querySelector(".errorlist");
-    if (listed && this.placed && this.placed === this.problems.length) listed.hidden = true;
+    // Once the condition is edited the problems no longer sit beside their parts: the list shows again.
+    if (listed) listed.hidden = !(this.placed && this.placed === this.problems.length);
   };
 
   function setUpBuilders(root, added) {

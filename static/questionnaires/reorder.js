@@ -14,22 +14,37 @@
     return input ? input.value : "";
   }
 
+  /* Moves are saved one after another, in the order they were made: replies never overtake each
+   * other. A refused move leaves the page showing an order that is not saved, so the page is reloaded
+   * with the saved one, after saying why. */
+  var queue = Promise.resolve();
+
+  function refused(status, message) {
+    status.textContent = message + " The page shows the saved order again in a moment.";
+    window.setTimeout(function () {
+      window.location.reload();
+    }, 3000);
+  }
+
   function save(payload, status, done) {
     status.textContent = "Saving the order…";
-    fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-      body: JSON.stringify(payload),
-    })
-      .then(function (response) {
-        return response.json().then(function (body) {
-          status.textContent = body.ok ? done : body.error || "The order was not saved.";
-        });
+    queue = queue.then(function () {
+      return fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+        body: JSON.stringify(payload),
       })
-      .catch(function () {
-        status.textContent = "The order was not saved; reload the page.";
-      });
+        .then(function (response) {
+          return response.json().then(function (body) {
+            if (body.ok) status.textContent = done;
+            else refused(status, body.error || "The order was not saved.");
+          });
+        })
+        .catch(function () {
+          refused(status, "The order was not saved.");
+        });
+    });
   }
 
   function moveButtons(label, onMove) {

@@ -83,7 +83,7 @@ def test_validation_rules_are_read_from_the_inputs_of_the_question_type(staff_cl
     structured(
         data,
         "validation_rules",
-        {3: "1", 4: "100000", 8: "5", 14: "Between 1 and 100,000."},
+        {3: "1", 4: "100000", 8: "5", 16: "Between 1 and 100,000."},
         shown='{"min": 1, "max": 50}',
     )
     response = staff_client.post(change_url(draft.number), data)
@@ -124,7 +124,7 @@ def test_edited_json_wins_over_the_inputs_and_bad_json_lists_the_keys(staff_clie
 def test_a_file_question_s_size_is_given_in_megabytes(staff_client, draft):
     upload = QuestionFactory(section=draft.section, order_index=9, type="FILE_UPLOAD", text="Your policy")
     data = question_post_data(upload)
-    structured(data, "validation_rules", {12: "2.5", 13: "application/pdf, image/png"})
+    structured(data, "validation_rules", {14: "2.5", 15: "application/pdf, image/png"})
     assert staff_client.post(change_url(upload), data).status_code == 302
     upload.refresh_from_db()
     assert upload.validation_rules == {
@@ -308,3 +308,128 @@ def test_narrowing_a_range_that_a_rule_reads_is_saved_with_a_warning(staff_clien
     draft.number.refresh_from_db()
     assert draft.number.validation_rules == {"min": 1, "max": 5}
     assert "Warning:" in page_text(response)
+
+
+# --- What a save must never do: lose, round or crash -----------------------------------------------
+
+
+def test_a_json_typo_posted_again_is_refused_again_not_saved_as_nothing(staff_client, draft):
+    data = question_post_data(draft.number)
+    structured(data, "validation_rules", {}, shown='{"min": 1, "max": 50}')
+    data["validation_rules"] = '{"min": 1, "max": 50'
+    assert staff_client.post(change_url(draft.number), data).status_code == 200
+    # The page now shows the typo in the JSON box and as what it showed; posting it again is still a typo.
+    data["validation_rules-shown"] = '{"min": 1, "max": 50'
+    assert staff_client.post(change_url(draft.number), data).status_code == 200
+    draft.number.refresh_from_db()
+    assert draft.number.validation_rules == {"min": 1, "max": 50}
+
+
+def test_an_untouched_save_keeps_what_the_inputs_do_not_show_and_does_not_round(staff_client, draft):
+    upload = QuestionFactory(
+        section=draft.section,
+        order_index=9,
+        type="FILE_UPLOAD",
+        text="Your policy",
+        validation_rules={"maxFileSize": 5000000},
+    )
+    data = question_post_data(upload)
+    structured(data, "validation_rules", {14: "4.76837"}, shown='{"maxFileSize": 5000000}')  # as shown
+    assert staff_client.post(change_url(upload), data).status_code == 302
+    upload.refresh_from_db()
+    assert upload.validation_rules == {"maxFileSize": 5000000}
+
+    matrix = QuestionFactory(
+        section=draft.section,
+        order_index=8,
+        type="MATRIX",
+        text="How mature?",
+        options=choice_options("Low", "High"),
+        metadata={"rows": [{"id": "ci", "label": "CI", "order": 2}, {"id": "cd", "label": "CD", "order": 1}]},
+    )
+    data = question_post_data(matrix)
+    data.pop("metadata")
+    structured(data, "metadata", {}, shown=json.dumps({"rows": matrix.metadata["rows"]}))
+    data["metadata.2.label"] = ["CI", "CD", ""]
+    data["metadata.2.description"] = ["", "", ""]
+    data["metadata.2.id"] = ["ci", "cd", ""]
+    assert staff_client.post(change_url(matrix), data).status_code == 302
+    matrix.refresh_from_db()
+    assert matrix.metadata["rows"] == [
+        {"id": "ci", "label": "CI", "order": 2},
+        {"id": "cd", "label": "CD", "order": 1},
+    ]
+
+
+def test_numbers_too_large_or_answers_not_in_shape_are_messages_not_errors(staff_client, draft):
+    upload = QuestionFactory(section=draft.section, order_index=9, type="FILE_UPLOAD", text="Your policy")
+    data = question_post_data(upload)
+    structured(data, "validation_rules", {14: "1e400"})
+    response = staff_client.post(change_url(upload), data)
+    assert response.status_code == 200
+    assert "Largest file (MB)" in page_text(response)
+
+    draft.text.suggested_answer = {"value": "Acme", "reason": "The usual"}
+    draft.text.save()
+    data = question_post_data(draft.text)
+    structured(
+        data,
+        "suggested_answer",
+        {0: "Acme Ltd", 6: "The usual"},
+        shown=json.dumps(draft.text.suggested_answer),
+    )
+    assert staff_client.post(change_url(draft.text), data).status_code == 302
+    draft.text.refresh_from_db()
+    assert draft.text.suggested_answer == {"value": {"text": "Acme Ltd"}, "reason": "The usual"}
+
+
+def test_keys_of_another_type_go_when_the_type_changes(staff_client, draft):
+    data = question_post_data(draft.number, type="TEXT")
+    structured(data, "validation_rules", {0: "2"}, shown='{"min": 1, "max": 50}')
+    assert staff_client.post(change_url(draft.number), data).status_code == 302
+    draft.number.refresh_from_db()
+    assert draft.number.validation_rules == {"minLength": 2}
+
+
+def test_renaming_a_question_on_a_cycle_it_already_had_is_not_refused(staff_client, draft):
+    loop = {"field": str(draft.text.id), "operator": "is_not_empty"}
+    draft.rule(owner=draft.text, targets=[draft.choice], condition=loop)  # the cycle, imported as it is
+    data = with_rule_forms(
+        question_post_data(draft.text, text="Name of the product"),
+        draft.text,
+        [rule_form(loop, draft.choice)],
+    )
+    response = staff_client.post(change_url(draft.text), data)
+    assert response.status_code == 302, page_text(response)
+    assert Question.objects.get(pk=draft.text.pk).text == "Name of the product"
+
+
+def test_an_added_rule_left_empty_is_neither_saved_nor_analysed(staff_client, draft):
+    data = question_post_data(draft.number)
+    data.update(
+        {
+            "visibility_rules-TOTAL_FORMS": "1",
+            "visibility_rules-0-question": str(draft.number.pk),
+            "visibility_rules-0-priority": "0",
+            "visibility_rules-0-is_active": "on",
+        }
+    )
+    data.pop("_continue")
+    response = staff_client.post(change_url(draft.number), data, follow=True)
+    assert response.status_code == 200
+    assert "Publishing is blocked" not in page_text(response) and "Warning:" not in page_text(response)
+    assert not draft.number.visibility_rules.exists()
+
+
+def test_a_question_another_rule_reads_or_acts_on_cannot_be_deleted(staff_client, draft):
+    delete_url = reverse("admin:questionnaires_question_delete", args=[draft.text.pk])
+    page = page_text(staff_client.get(delete_url))
+    assert "the rule of “Do you have a product?” that reads or acts on it: SHOW" in page
+    response = staff_client.post(delete_url, {"post": "yes"})
+    assert response.status_code == 200  # the page again, with what blocks it
+    assert Question.objects.filter(pk=draft.text.pk).exists()
+    # A question no other rule names goes.
+    response = staff_client.post(
+        reverse("admin:questionnaires_question_delete", args=[draft.extra.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302 and not Question.objects.filter(pk=draft.extra.pk).exists()
