@@ -29,6 +29,7 @@ SCOPES: dict[str, str] = {
     "documents:read": "List, check and download the documents of your sessions.",
     "invitations:read": "List your organization's invitations (staff who may view invitations).",
     "invitations:write": "Invite clients to questionnaires and revoke invitations (staff who may invite).",
+    "exports:read": "Export a questionnaire's responses as CSV, XLSX or SPSS (staff who may export).",
 }
 PREFIX_LENGTH = 8
 MAX_ACTIVE_KEYS = 25

@@ -15,6 +15,7 @@ SUITE = [
     ("Answering a question over HTTP", "bench_answer.py"),
     ("Documents", "bench_documents.py"),
     ("The authoring admin's pages", "bench_admin.py"),
+    ("Reporting: analytics and exports of 10,000 sessions", "bench_reporting.py"),
 ]
 
 

@@ -21,7 +21,7 @@ from core.api_errors import api_exception_handler, api_not_found
 from documents import apis as document_apis
 from questionnaires import apis as questionnaire_apis
 from sessions_app import apis as session_apis
-from sessions_app import invitation_apis
+from sessions_app import export_apis, invitation_apis
 
 app_name = "api"
 
@@ -141,6 +141,15 @@ urlpatterns = [
         "invitations/<uuid:invitation_id>/revoke/",
         invitation_apis.InvitationRevokeApi.as_view(),
         name="invitation-revoke",
+    ),
+    path(
+        "questionnaires/<uuid:questionnaire_id>/export/",
+        export_apis.QuestionnaireExportApi.as_view(),
+        name="questionnaire-export",
+    ),
+    path("exports/<uuid:export_id>/", export_apis.ExportDetailApi.as_view(), name="export-detail"),
+    path(
+        "exports/<uuid:export_id>/download/", export_apis.ExportDownloadApi.as_view(), name="export-download"
     ),
     # Last: whatever else is asked for under /api/v1/ is a JSON 404, never Django's HTML page.
     re_path(r"^.*$", api_not_found),

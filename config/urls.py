@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("accounts.urls")),  # login/, login/mfa/, logout/, password-reset/, reset/…, account/…
     path("sessions/", include("sessions_app.urls")),
     path("invitations/", include("sessions_app.invitation_urls")),
+    path("", include("sessions_app.export_urls")),  # questionnaires/<id>/exports/, exports/<id>/download/
+    path("questionnaires/", include("sessions_app.analytics_urls")),
     path("documents/", include("documents.urls")),
     path("api/v1/", include("config.api")),
     path("account/api-keys/", include("accounts.api_key_urls")),

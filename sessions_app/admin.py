@@ -7,12 +7,13 @@ questionnaires is replaced by a subclass that adds them to the questionnaire's p
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 
 from core.admin import TenantAdmin, TenantInline
 from questionnaires.admin import QuestionnaireAdmin
 from questionnaires.models import Questionnaire
 from sessions_app import selectors, services
+from sessions_app.export_models import ResponseExport
 from sessions_app.forms import PreviewForm
 from sessions_app.invitation_models import Invitation
 from sessions_app.models import (
@@ -148,6 +149,39 @@ class InvitationAdmin(TenantAdmin):
         return False
 
 
+@admin.register(ResponseExport)
+class ResponseExportAdmin(TenantAdmin):
+    """Response exports (docs/exports.md): started and downloaded on the questionnaire's export page."""
+
+    organization_path = "organization"
+    list_display = ["questionnaire", "format", "status", "progress", "row_count", "created_at"]
+    list_filter = ["format", "status"]
+    list_select_related = ["questionnaire", "requested_by"]
+    readonly_fields = [
+        "organization",
+        "questionnaire",
+        "requested_by",
+        "format",
+        "status",
+        "progress",
+        "row_count",
+        "file_key",
+        "file_size",
+        "error",
+        "filters",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    exclude = ["updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyArchiveAdmin(TenantAdmin):
     """Archived rows are kept as they were: they can be read, never edited here."""
 
@@ -194,6 +228,12 @@ class PreviewingQuestionnaireAdmin(QuestionnaireAdmin):
             **super()._page_context(request, questionnaire),
             "preview_session": selectors.preview_session_for(questionnaire=questionnaire, user=request.user),
             "preview_form": PreviewForm(initial={"industry": questionnaire.industry or ""}),
+            # The staff's export page (sessions_app/export_views.py), for the organization's sessions.
+            "responses_export_url": reverse("exports:page", args=[questionnaire.pk]),
+            # The analytics page (sessions_app/analytics_views.py), for staff who may view sessions.
+            "analytics_url": reverse("analytics:questionnaire", args=[questionnaire.pk])
+            if request.user.has_perm("sessions_app.view_session")
+            else None,
         }
 
     def preview_view(self, request, object_id):

@@ -28,6 +28,7 @@ class SessionArchive(models.Model):
     current_question_id = models.UUIDField(null=True, blank=True)
     adaptive_state = models.JSONField(null=True, blank=True)
     metadata = models.JSONField(null=True, blank=True)
+    analytics = models.JSONField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

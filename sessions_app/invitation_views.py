@@ -37,6 +37,7 @@ from sessions_app.invitation_forms import (
     InvitationStatusFilter,
     InvitationUploadForm,
 )
+from sessions_app.session_analytics import device_type
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PAGE_SIZE = 50
@@ -335,7 +336,7 @@ def _accept(request, invitation):
             user=request.user,
             metadata={
                 "userAgent": header_text(request, "HTTP_USER_AGENT", limit=500),
-                "deviceType": "mobile" if "Mobi" in request.META.get("HTTP_USER_AGENT", "") else "desktop",
+                "deviceType": device_type(request.META.get("HTTP_USER_AGENT")),
                 "referrer": "",
                 "invitation": str(invitation.pk),
             },

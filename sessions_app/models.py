@@ -49,6 +49,10 @@ class Session(UUIDModel):
     # adaptive_state: { activeQuestionIds, skippedQuestionIds, branchHistory }
     metadata = models.JSONField(default=dict, db_default={}, blank=True)
     # metadata: { userAgent, deviceType, referrer }
+    # Seed 000 §7.2, as its migration writes it (nullable, default '{}'): what the analytics page reads,
+    # kept up to date as the client goes (sessions_app/session_analytics.py).
+    analytics = models.JSONField(default=dict, db_default={}, null=True, blank=True)
+    # analytics: { deviceType, sectionSeconds: {sectionId: s}, revisits, lastQuestionId, lastSectionId }
     started_at = models.DateTimeField(default=timezone.now, db_default=Now())
     last_activity_at = models.DateTimeField(default=timezone.now, db_default=Now())
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -72,6 +76,7 @@ class Session(UUIDModel):
                 condition=Q(status="IN_PROGRESS"),
             ),
             GinIndex(fields=["progress"], name="idx_sessions_progress"),
+            GinIndex(fields=["analytics"], name="idx_sessions_analytics"),
             models.Index(
                 Cast(KeyTextTransform("percentage", "progress"), IntegerField()),
                 name="idx_sessions_progress_pct",
@@ -176,5 +181,6 @@ class ChangeRequest(UUIDModel):
 
 # The archive tables (seed 000 §10) live in their own module; importing them here registers them.
 from sessions_app.archive_models import ResponseArchive, SessionArchive  # noqa: E402, F401
+from sessions_app.export_models import ExportStatus, ResponseExport  # noqa: E402, F401
 from sessions_app.invitation_models import Invitation, InvitationStatus  # noqa: E402, F401
 from sessions_app.reminder_models import ReminderKind, SessionReminder  # noqa: E402, F401

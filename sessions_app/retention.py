@@ -165,3 +165,23 @@ def archive_purge(*, cutoff: dt.datetime, batch_size: int, dry_run: bool) -> tup
             )
         sessions_deleted += sessions
         responses_deleted += responses
+
+
+def response_exports_expire(*, cutoff: dt.datetime, dry_run: bool) -> int:
+    """Delete the response exports asked for before ``cutoff``, with their files (docs/exports.md).
+
+    An export is a copy of answers made for a download: it is kept long enough to be fetched again, not
+    as long as the answers themselves. Return how many went (or, with ``dry_run``, would go).
+    """
+    from django.core.files.storage import default_storage
+
+    from sessions_app.export_models import ResponseExport
+
+    old = list(ResponseExport.objects.filter(created_at__lt=cutoff).only("id", "file_key"))
+    if dry_run:
+        return len(old)
+    for export in old:
+        if export.file_key:
+            default_storage.delete(export.file_key)  # a file already gone is no error
+    ResponseExport.objects.filter(pk__in=[export.pk for export in old]).delete()
+    return len(old)

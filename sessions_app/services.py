@@ -31,6 +31,7 @@ from questionnaires.structure import QuestionnaireStructure, engine_for, structu
 from sessions_app.flow import FlowState, StoredAnswer, flow_state
 from sessions_app.models import Response, Session, SessionStatus
 from sessions_app.selectors import PREVIEW
+from sessions_app.session_analytics import analytics_after_answer, analytics_start, device_type
 
 BRANCH_HISTORY_LIMIT = 50
 FROM_FORM = object()  # response_save()'s default: read the answer from the form data
@@ -120,6 +121,11 @@ def session_start(
     _apply_state(session, state, previous_visible=None, question_id=None)
     if state.visible_sections:
         session.current_section_id = uuid.UUID(state.visible_sections[0].id)
+    device = session.metadata.get("deviceType") or device_type(session.metadata.get("userAgent"))
+    session.analytics = analytics_start(
+        device=device,
+        section_id=str(session.current_section_id) if session.current_section_id else None,
+    )
     session.save()
     audit_record(
         actor=user,
@@ -143,9 +149,26 @@ def session_position_record(*, session: Session, section_id: str) -> None:
     if str(session.current_section_id) == str(section_id):
         return
     session.current_section_id = uuid.UUID(str(section_id))
-    Session.objects.filter(pk=session.pk, status=SessionStatus.IN_PROGRESS).update(
-        current_section_id=session.current_section_id
-    )
+    # The analytics change in the same statement, from the row as it is: a page view holds no lock,
+    # and an answer being saved meanwhile must not lose its seconds (sessions_app/session_analytics.py).
+    with connection.cursor() as cursor:
+        cursor.execute(_POSITION_RECORD, {"section": str(section_id), "id": session.pk})
+
+
+# A section viewed: it is the current one; a revisit when it was seen before; the last one seen.
+_POSITION_RECORD = """
+UPDATE sessions SET current_section_id = %(section)s::uuid, analytics = jsonb_set(jsonb_set(jsonb_set(
+    COALESCE(analytics, '{}'::jsonb),
+    '{revisits}',
+    to_jsonb(COALESCE((analytics->>'revisits')::int, 0)
+             + CASE WHEN COALESCE(analytics->'sectionsSeen', '[]'::jsonb) ? %(section)s THEN 1 ELSE 0 END)),
+    '{sectionsSeen}',
+    CASE WHEN COALESCE(analytics->'sectionsSeen', '[]'::jsonb) ? %(section)s
+         THEN analytics->'sectionsSeen'
+         ELSE COALESCE(analytics->'sectionsSeen', '[]'::jsonb) || to_jsonb(%(section)s::text) END),
+    '{lastSectionId}', to_jsonb(%(section)s::text))
+WHERE id = %(id)s AND status = 'IN_PROGRESS'
+"""
 
 
 def _lock_open_session(session: Session) -> Session:
@@ -180,12 +203,13 @@ _LOCKED_COLUMNS = (
     "expires_at",
     "progress",
     "adaptive_state",
+    "analytics",
     "current_section_id",
     "current_question_id",
     "last_activity_at",
     "updated_at",
 )
-_JSON_COLUMNS = {"progress", "adaptive_state"}
+_JSON_COLUMNS = {"progress", "adaptive_state", "analytics"}
 # In the model's field order, which from_db() expects.
 _LOCKED_FIELDS = [field for field in Session._meta.concrete_fields if field.column in _LOCKED_COLUMNS]
 _LOCKED_ATTNAMES = [field.attname for field in _LOCKED_FIELDS]
@@ -305,6 +329,12 @@ def response_save(
     changed = _apply_state(
         session, state, previous_visible=before.evaluation.visible, question_id=question.id
     )
+    analytics = analytics_after_answer(
+        session.analytics, section_id=question.section_id, question_id=question.id, seconds=time_spent_seconds
+    )
+    if analytics != session.analytics:
+        session.analytics = analytics
+        changed.add("analytics")
     session.current_section_id = uuid.UUID(question.section_id)
     session.current_question_id = uuid.UUID(question.id)
     session.last_activity_at = timezone.now()

@@ -25,6 +25,7 @@ from sessions_app import revisions, selectors, services
 from sessions_app.flow import FlowState, StoredAnswer, answer_text, pipe, piped_answers, section_completion
 from sessions_app.forms import SessionStartForm
 from sessions_app.models import ChangeRequestStatus, Session, SessionStatus
+from sessions_app.session_analytics import device_type
 
 UNPROCESSABLE = 422
 
@@ -231,7 +232,7 @@ def session_start(request, questionnaire_id):
         industry=industry,
         metadata={
             "userAgent": header_text(request, "HTTP_USER_AGENT", limit=500),
-            "deviceType": "mobile" if "Mobi" in request.META.get("HTTP_USER_AGENT", "") else "desktop",
+            "deviceType": device_type(request.META.get("HTTP_USER_AGENT")),
             "referrer": header_text(request, "HTTP_REFERER", limit=500),
         },
     )

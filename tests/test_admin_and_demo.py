@@ -19,6 +19,7 @@ from tests.sessions_app.factories import (
     ChangeRequestFactory,
     InvitationFactory,
     ResponseArchiveFactory,
+    ResponseExportFactory,
     ResponseFactory,
     SessionReminderFactory,
 )
@@ -41,6 +42,7 @@ def populated(admin_user):
     ChangeRequestFactory()
     InvitationFactory()
     SessionReminderFactory()
+    ResponseExportFactory()
     ResponseArchiveFactory()
     VisibilityRuleFactory()
     DocumentOutboxFactory()  # and its document

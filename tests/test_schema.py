@@ -109,6 +109,7 @@ SEED_COLUMNS = {
         "last_activity_at": "timestamp with time zone",
         "completed_at": "timestamp with time zone",
         "expires_at": "timestamp with time zone",
+        "analytics": "jsonb",  # §7.2, the migration example
     },
     "responses": {
         "id": "uuid",
@@ -234,6 +235,7 @@ SEED_INDEXES = {
     "idx_questions_options": "USING gin (options)",
     "idx_responses_value": "USING gin (value)",
     "idx_sessions_progress": "USING gin (progress)",
+    "idx_sessions_analytics": "USING gin (analytics)",
     "idx_sessions_progress_pct": "(((progress ->> 'percentage'::text))::integer)",
 }
 

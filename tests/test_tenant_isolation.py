@@ -14,6 +14,7 @@ from accounts.api_keys import api_key_create
 from documents import storage
 from documents.models import DocumentStatus
 from sessions_app import services
+from sessions_app.export_models import ResponseExport
 from sessions_app.models import ChangeRequest
 from tests.accounts.factories import ApiKeyFactory, ReviewerFactory, UserFactory
 from tests.documents.factories import DocumentFactory
@@ -30,6 +31,7 @@ ALL_SCOPES = [
     "documents:read",
     "invitations:read",
     "invitations:write",
+    "exports:read",
 ]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 PDF = b"%PDF-1.4\n% the approved document of organization A\n%%EOF\n"
@@ -96,6 +98,9 @@ def tenant_a(org_a, client_a, media_root):
             session=session, message="Check this.", question_ids=[flow.has_product.pk]
         ),
         "invitation": InvitationFactory(organization=org_a, questionnaire=flow.questionnaire),
+        "response_export": ResponseExport.objects.create(
+            organization=org_a, questionnaire=flow.questionnaire, format="csv"
+        ),
     }
 
 
@@ -136,6 +141,13 @@ ENTRIES = {
     "api:session-documents": ("get", lambda a: {"session_id": a["session"].pk}),
     "api:document-download": ("get", lambda a: {"document_id": a["approved_document"].pk}),
     "api:invitation-revoke": ("post", lambda a: {"invitation_id": a["invitation"].pk}),
+    "api:questionnaire-export": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
+    "api:export-detail": ("get", lambda a: {"export_id": a["response_export"].pk}),
+    "api:export-download": ("get", lambda a: {"export_id": a["response_export"].pk}),
+    "exports:page": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
+    "exports:list": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
+    "exports:download": ("get", lambda a: {"export_id": a["response_export"].pk}),
+    "analytics:questionnaire": ("get", lambda a: {"questionnaire_id": a["questionnaire"].pk}),
     "invitations:resend": ("post", lambda a: {"invitation_id": a["invitation"].pk}),
     "invitations:revoke": ("post", lambda a: {"invitation_id": a["invitation"].pk}),
     "api_keys:revoke": ("post", lambda a: {"api_key_id": a["api_key"].pk}),

@@ -11,6 +11,7 @@ DEFAULTS = {
     "AUDIT_ACTIVE_DAYS": 365,  # audit logs: 1 year in the database…
     "AUDIT_DELETE_DAYS": 7 * 365,  # …exported, the export deleted after 7 years
     "API_USAGE_DAYS": 90,  # API usage data: 90 days
+    "RESPONSE_EXPORTS_DAYS": 30,  # response exports (their files): a month to download them again
     "ARCHIVE_BATCH_SIZE": 500,  # sessions moved per transaction
 }
 

@@ -6,6 +6,8 @@
   storage, checked, and only then dropped; exports are deleted after seven years (audit/retention.py).
 - API usage data expires after 90 days (accounts/retention.py). Rate-limit counters in Redis expire by
   themselves.
+- Response exports and their files are deleted 30 days after they were asked for
+  (sessions_app/retention.py).
 
 The periods are the retention table of config/ops/policy.py. `retention_run(dry_run=True)` reports all
 of it without changing anything.
@@ -26,7 +28,7 @@ from config.ops.pgtools import ops_alias
 from config.ops.policy import policy
 from config.ops.storage import ops_storage
 from core.tenancy import SYSTEM, tenant_scope
-from sessions_app.retention import archive_purge, sessions_archive_move
+from sessions_app.retention import archive_purge, response_exports_expire, sessions_archive_move
 
 
 @dataclass
@@ -41,6 +43,7 @@ class RetentionReport:
     audit_partitions: dict[str, int] = field(default_factory=dict)  # name → rows
     audit_exports_deleted: list[str] = field(default_factory=list)
     api_keys_cleared: int = 0
+    response_exports_deleted: int = 0
 
     def lines(self) -> list[str]:
         verb = "would" if self.dry_run else "did"
@@ -57,6 +60,7 @@ class RetentionReport:
             f"  audit partitions detached, exported and dropped: {partitions or 'none'}",
             f"  audit exports deleted after 7 years: {', '.join(self.audit_exports_deleted) or 'none'}",
             f"  API keys whose usage data is cleared: {self.api_keys_cleared}",
+            f"  response exports deleted after 30 days, with their files: {self.response_exports_deleted}",
         ]
 
     def as_dict(self) -> dict[str, Any]:
@@ -101,5 +105,8 @@ def retention_run(
         )
         report.api_keys_cleared = api_key_usage_expire(
             cutoff=now - dt.timedelta(days=policy("API_USAGE_DAYS")), dry_run=dry_run
+        )
+        report.response_exports_deleted = response_exports_expire(
+            cutoff=now - dt.timedelta(days=policy("RESPONSE_EXPORTS_DAYS")), dry_run=dry_run
         )
     return report

@@ -16,65 +16,29 @@ Replica aliases are listed in ``settings.DATABASE_REPLICAS``; migrations run on 
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import functools
 import logging
 import random
 import threading
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from core import replicas as replicas_marks
 
 logger = logging.getLogger(__name__)
 
 PIN_COOKIE = "acqs_primary"
 
 
-@dataclass
-class _Work:
-    """What the current request (or task) has done so far."""
-
-    wrote: bool = False
-    pinned: bool = False  # a write in a recent request
-
-
-_work: contextvars.ContextVar[_Work | None] = contextvars.ContextVar("replica_work", default=None)
-_replica_reads: contextvars.ContextVar[bool] = contextvars.ContextVar("replica_reads", default=False)
+# Which reads may go to a replica is said by the code that reads (core/replicas.py, so that an app can say
+# it); where they go is decided here.
+_Work, _work, _replica_reads = replicas_marks._Work, replicas_marks._work, replicas_marks._replica_reads
+replica_reads, reads_from_replica = replicas_marks.replica_reads, replicas_marks.reads_from_replica
 
 
 def replicas() -> list[str]:
     return list(getattr(settings, "DATABASE_REPLICAS", []))
-
-
-@contextlib.contextmanager
-def replica_reads():
-    """Let the reads of this block go to a replica (reports, lists, exports)."""
-    own = _work.get() is None
-    work_token = _work.set(_Work()) if own else None
-    token = _replica_reads.set(True)
-    try:
-        yield
-    finally:
-        _replica_reads.reset(token)
-        if own:
-            _work.reset(work_token)
-
-
-def reads_from_replica(view):
-    """Decorate a view whose reads may come from a replica; its template is rendered inside too."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        with replica_reads():
-            response = view(*args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()  # a TemplateResponse would otherwise query after the block
-            return response
-
-    return wrapped
 
 
 # --- Replica freshness ------------------------------------------------------------------------------

@@ -68,6 +68,9 @@ def test_the_schema_is_valid_openapi_3_and_lists_every_endpoint(client):
         "/api/v1/documents/{document_id}/download/",
         "/api/v1/invitations/",
         "/api/v1/invitations/{invitation_id}/revoke/",
+        "/api/v1/questionnaires/{questionnaire_id}/export/",
+        "/api/v1/exports/{export_id}/",
+        "/api/v1/exports/{export_id}/download/",
     }
     assert set(document["components"]["securitySchemes"]) >= {"bearerAuth", "apiKeyHeader"}
 
@@ -230,5 +233,51 @@ def test_the_invitations_api_never_errors_and_matches_its_schema(label, who, api
     )
     def run(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
+
+    run()
+
+
+@pytest.fixture
+def exporter_world(make_key, org_a, flow, world):
+    """A key of organization A's staff who may export, and an export of theirs to aim requests at."""
+    from sessions_app.export_models import ResponseExport
+
+    staff = UserFactory(organization=org_a, role=UserRole.DEVELOPER)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="sessions_app", codename__endswith="_responseexport"
+        )
+    )
+    _, raw_key = make_key(staff, rate_limit=1_000_000)
+    export = ResponseExport.objects.create(organization=org_a, questionnaire=flow.questionnaire, format="csv")
+    return {
+        "headers": {"Authorization": f"Bearer {raw_key}"},
+        "export_id": str(export.pk),
+        "questionnaire_id": str(flow.questionnaire.pk),
+    }
+
+
+EXPORT_OPERATIONS = [
+    "GET /api/v1/questionnaires/{questionnaire_id}/export/",
+    "GET /api/v1/exports/{export_id}/",
+    "GET /api/v1/exports/{export_id}/download/",
+]
+
+
+@pytest.mark.parametrize("label", EXPORT_OPERATIONS)
+def test_the_exports_api_never_errors_and_matches_its_schema(label, api_schema, exporter_world):
+    operation = api_schema.find_operation_by_label(label)
+    assert operation is not None, label
+
+    @given(case=st.one_of(list(_strategies(operation, label, exporter_world))))
+    @settings(
+        max_examples=30,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        case.call_and_validate(headers=exporter_world["headers"], checks=CHECKS)
 
     run()

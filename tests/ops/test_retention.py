@@ -224,3 +224,28 @@ def test_the_daily_task_archives_and_then_vacuums_what_it_emptied(backup_storage
     result = retention_task.apply().get()
     assert (result["sessions_archived"], result["responses_archived"]) == (1, 2)
     assert SessionArchive.objects.count() == 1
+
+
+def test_response_exports_and_their_files_go_after_30_days(backup_storage, org_a):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from sessions_app.export_models import ResponseExport
+    from tests.questionnaires.factories import QuestionnaireFactory
+
+    questionnaire = QuestionnaireFactory(organization=org_a)
+    old_key = default_storage.save("exports/test-old.csv", ContentFile(b"session,version\n"))
+    old = ResponseExport.objects.create(
+        organization=org_a, questionnaire=questionnaire, format="csv", file_key=old_key
+    )
+    ResponseExport.objects.filter(pk=old.pk).update(created_at=NOW - dt.timedelta(days=31))
+    recent = ResponseExport.objects.create(organization=org_a, questionnaire=questionnaire, format="xlsx")
+    ResponseExport.objects.filter(pk=recent.pk).update(created_at=NOW - dt.timedelta(days=29))
+
+    assert retention_run(now=NOW, dry_run=True).response_exports_deleted == 1
+    assert default_storage.exists(old_key)
+    report = retention_run(now=NOW)
+    assert report.response_exports_deleted == 1
+    assert "response exports deleted after 30 days, with their files: 1" in "\n".join(report.lines())
+    assert not default_storage.exists(old_key)
+    assert list(ResponseExport.objects.values_list("pk", flat=True)) == [recent.pk]

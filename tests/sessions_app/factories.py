@@ -4,6 +4,7 @@ import uuid
 import factory
 from django.utils import timezone
 
+from sessions_app.export_models import ResponseExport
 from sessions_app.invitation_models import Invitation
 from sessions_app.invitation_selectors import token_digest
 from sessions_app.models import (
@@ -103,3 +104,16 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.Sequence(lambda n: f"factory-token-{n:030d}")
     token_hash = factory.LazyAttribute(lambda o: token_digest(o.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+
+
+class ResponseExportFactory(factory.django.DjangoModelFactory):
+    """An export of `organization`'s responses to one of its questionnaires (docs/exports.md)."""
+
+    class Meta:
+        model = ResponseExport
+
+    organization = factory.SubFactory(OrganizationFactory)
+    questionnaire = factory.SubFactory(
+        QuestionnaireFactory, organization=factory.SelfAttribute("..organization")
+    )
+    format = "csv"
