@@ -169,16 +169,20 @@ def edit_analyse(
     question_id: str,
     fields: Mapping[str, Any] | None = None,
     rules: list[dict] | None = None,
+    document: Mapping | None = None,
+    current: Analysis | None = None,
 ) -> EditVerdict:
     """Analyse a questionnaire as it would be after an edit of one question, against how it is now.
 
     ``fields`` replaces the question's own fields (as the interchange format names them) and
     ``rules`` its whole list of visibility rules (interchange dicts with ids). Only findings the edit
     brings in count: a questionnaire imported with a problem does not block every later save.
+    ``document`` (its export) and ``current`` (its analysis) save reading them again when the caller
+    has them; they must be of the questionnaire as stored.
     """
     from questionnaires.interchange import questionnaire_export
 
-    document = questionnaire_export(questionnaire)
+    document = document if document is not None else questionnaire_export(questionnaire)
     edited = copy.deepcopy(document)
     for section in _items(edited.get("sections")):
         for question in _items(section.get("questions")):
@@ -187,7 +191,8 @@ def edit_analyse(
             question.update({k: v for k, v in (fields or {}).items() if k != "id"})
             if rules is not None:
                 question["visibility_rules"] = rules
-    before = {_identity(f) for f in _analyse_stored(document).findings}
+    current = current if current is not None else _analyse_stored(document)
+    before = {_identity(f) for f in current.findings}
     new = [f for f in _analyse_stored(edited).findings if _identity(f) not in before]
     return EditVerdict(
         refused=tuple(f for f in new if f.code in REFUSED_ON_SAVE),

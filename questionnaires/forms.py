@@ -67,6 +67,22 @@ class AuthoringContext:
     def document(self) -> dict:
         return questionnaire_export(self.questionnaire)
 
+    @cached_property
+    def analysis(self):
+        """The questionnaire's analysis as stored (from the cache while nothing in it changes)."""
+        return selectors.questionnaire_analysis(questionnaire=self.questionnaire, structure=self.structure)
+
+    def edit_analyse(self, *, question_id: str, fields=None, rules=None) -> EditVerdict:
+        """Analyse an edit of one question against the questionnaire as the page read it."""
+        return edit_analyse(
+            self.questionnaire,
+            question_id=question_id,
+            fields=fields,
+            rules=rules,
+            document=self.document,
+            current=self.analysis,
+        )
+
     def document_rules(self, question_id: Any) -> list[dict]:
         """Return one question's rules as its questionnaire's export writes them."""
         for section in self.document["sections"]:
@@ -627,9 +643,7 @@ class VisibilityRuleForm(forms.ModelForm):
             rule for rule in self.authoring.document_rules(self.owner.pk) if rule["id"] != mine
         ]
         rules.append(_rule_document(self.instance.pk, cleaned))
-        self.verdict = edit_analyse(
-            self.authoring.questionnaire, question_id=str(self.owner.pk), rules=rules
-        )
+        self.verdict = self.authoring.edit_analyse(question_id=str(self.owner.pk), rules=rules)
         if self.verdict.refused:
             self.add_error(None, _refusal(self.verdict.refused))
 
@@ -690,9 +704,7 @@ class RuleFormSet(BaseInlineFormSet):
                 continue
             rules.append(_rule_document(form.instance.pk, form.cleaned_data))
         fields = {name: checks.jsonable(getattr(question, name)) for name in QUESTION_FIELDS}
-        self.verdict = edit_analyse(
-            self.authoring.questionnaire, question_id=str(question.pk), fields=fields, rules=rules
-        )
+        self.verdict = self.authoring.edit_analyse(question_id=str(question.pk), fields=fields, rules=rules)
         if self.verdict.refused:
             raise _refusal(self.verdict.refused)
 

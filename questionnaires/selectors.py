@@ -26,12 +26,17 @@ _IN_PROGRESS = Q(sessions__status="IN_PROGRESS")
 _ANALYSIS_FORMAT = 1
 
 
+def questionnaires_visible_to(organization_id) -> QuerySet:
+    """The questionnaires of the shared catalogue and of the organization (the catalogue alone for None)."""
+    scope = Q(organization__isnull=True)
+    if organization_id:
+        scope |= Q(organization_id=organization_id)
+    return Questionnaire.objects.filter(scope)
+
+
 def _usable_by(user) -> QuerySet:
     """The published, active questionnaires of the shared catalogue and of the user's organization."""
-    scope = Q(organization__isnull=True)
-    if user.organization_id:
-        scope |= Q(organization_id=user.organization_id)
-    return Questionnaire.objects.filter(scope, is_active=True, published_at__isnull=False)
+    return questionnaires_visible_to(user.organization_id).filter(is_active=True, published_at__isnull=False)
 
 
 def questionnaires_for_client(*, user) -> list[Questionnaire]:

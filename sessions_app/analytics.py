@@ -19,12 +19,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections, router, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from questionnaires.keys import key_of
 from questionnaires.models import Question, Questionnaire, Section
+from questionnaires.selectors import questionnaires_visible_to
 from sessions_app.models import Session, SessionStatus
 
 # A session in progress with no activity for this long counts as stopped where it is (drop-off).
@@ -136,10 +137,7 @@ def questionnaire_for_staff(*, organization, questionnaire_id) -> Questionnaire:
 
 
 def _visible_to(organization) -> Any:
-    scope = Q(organization__isnull=True)
-    if organization is not None:
-        scope |= Q(organization=organization)
-    return Questionnaire.objects.filter(scope)
+    return questionnaires_visible_to(getattr(organization, "pk", None))
 
 
 # ------------------------------------------------------------------ the SQL

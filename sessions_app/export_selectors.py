@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from questionnaires.models import Questionnaire
+from questionnaires.selectors import questionnaires_visible_to
 from sessions_app.export_models import ExportFormat, ResponseExport
 from sessions_app.invitation_selectors import is_inviting_staff, may  # noqa: F401 - may: the views ask here
 from sessions_app.models import Session, SessionStatus
@@ -39,10 +40,7 @@ def questionnaire_for_export(*, user, questionnaire_id) -> Questionnaire:
     organization_id = getattr(user, "organization_id", None)
     if organization_id is None:
         raise Http404("No such questionnaire.")
-    return get_object_or_404(
-        Questionnaire.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True)),
-        pk=questionnaire_id,
-    )
+    return get_object_or_404(questionnaires_visible_to(organization_id), pk=questionnaire_id)
 
 
 def lineage_versions(*, questionnaire: Questionnaire) -> list[Questionnaire]:

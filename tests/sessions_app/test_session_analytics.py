@@ -107,21 +107,20 @@ def test_the_start_records_the_device_and_the_first_section(client, client_a, fl
     assert session.analytics["revisits"] == 0
 
 
+def _team_size(session, flow, client, text: str, *, seconds: int) -> None:
+    """Answer "Team size" as the client's page does, after `seconds` on it."""
+    services.response_save(
+        session=session,
+        question_id=str(flow.team_size.pk),
+        data={f"q-{flow.team_size.pk}": text},
+        time_spent_seconds=seconds,
+        client=client,
+    )
+
+
 def test_answers_add_time_per_section_and_name_the_last_question(session, flow, client_a):
-    services.response_save(
-        session=session,
-        question_id=str(flow.team_size.pk),
-        data={f"q-{flow.team_size.pk}": "12"},
-        time_spent_seconds=30,
-        client=client_a,
-    )
-    services.response_save(
-        session=session,
-        question_id=str(flow.team_size.pk),
-        data={f"q-{flow.team_size.pk}": "14"},
-        time_spent_seconds=12,
-        client=client_a,
-    )
+    _team_size(session, flow, client_a, "12", seconds=30)
+    _team_size(session, flow, client_a, "14", seconds=12)
     session.refresh_from_db()
     assert session.analytics["sectionSeconds"] == {str(flow.first.pk): 42}
     assert session.analytics["lastQuestionId"] == str(flow.team_size.pk)
@@ -140,13 +139,7 @@ def test_coming_back_to_a_section_seen_before_is_a_revisit(logged_in, session, f
 
 def test_a_view_keeps_the_seconds_an_answer_wrote_meanwhile(session, flow, client_a):
     stale = Session.objects.get(pk=session.pk)  # the page's copy, read before the answer below
-    services.response_save(
-        session=session,
-        question_id=str(flow.team_size.pk),
-        data={f"q-{flow.team_size.pk}": "12"},
-        time_spent_seconds=30,
-        client=client_a,
-    )
+    _team_size(session, flow, client_a, "12", seconds=30)
     services.session_position_record(session=stale, section_id=str(flow.second.pk))
     session.refresh_from_db()
     assert session.analytics["sectionSeconds"] == {str(flow.first.pk): 30}
