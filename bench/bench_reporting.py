@@ -112,6 +112,7 @@ def main() -> dict:
     session[session_state.MFA_VERIFIED] = str(staff.pk)  # staff pages ask for the second factor
     session.save()
     url = f"/questionnaires/{questionnaire.pk}/analytics/"
+    client.get(url)  # the log-in's own queries (the session, the user) happen here, not in the first count
     made, results = 0, {}
     for step in STEPS:
         started = time.perf_counter()
