@@ -74,7 +74,7 @@ class SectionFigures:
     id: str
     name: str
     order: int
-    reached: int = 0  # sessions that answered at least one of its questions
+    reached: int = 0  # sessions that answered at least one of its questions (analytics.sectionsAnswered)
     median_seconds: float | None = None  # of analytics.sectionSeconds
     timed_sessions: int = 0
 
@@ -150,16 +150,21 @@ _SCOPED_FROM = """
       AND NOT coalesce(s.metadata @> '{"preview": true}'::jsonb, false)
       {filters}
 """
-_SCOPED = (
-    """
-scoped AS MATERIALIZED (
+# Read once per page: the lineage's sessions of the organization (the filters' choices count them all),
+# then those the filters keep, on which every figure is counted. The filter fragments name s.* columns
+# that both the table and this CTE have.
+_SCOPED = """
+lineage AS MATERIALIZED (
     SELECT s.id, s.status, s.started_at, s.completed_at, s.last_activity_at, s.expires_at,
-           s.current_question_id, s.industry, s.questionnaire_id,
+           s.industry, s.questionnaire_id,
            CASE WHEN jsonb_typeof(s.analytics) = 'object' THEN s.analytics ELSE '{}'::jsonb END
-               AS analytics"""
-    + _SCOPED_FROM
-    + ")\n"
+               AS analytics
+    {lineage_from}
+), scoped AS MATERIALIZED (
+    SELECT * FROM lineage s WHERE true
+      {filters}
 )
+""".replace("{lineage_from}", _SCOPED_FROM.replace("{filters}", ""))
 # The same sessions, written out rather than read from the CTE: a query that reads a CTE cannot be split
 # between PostgreSQL's parallel workers, and the answers' scan is the one worth splitting.
 _SCOPED_IDS = "SELECT s.id" + _SCOPED_FROM
@@ -173,25 +178,33 @@ mapping AS (
 )
 """
 
-_CHOICES_SQL = "SELECT industry, questionnaire_id, count(*) FROM scoped GROUP BY 1, 2"
+# The figures read from the sessions alone are one statement, so that the sessions are read once: each
+# part below yields rows of one shape, (tag, a, b, n, m, x, y), told apart by their tag.
 
-_SUMMARY_SQL = """
-SELECT status, device, count(*),
-       sum(CASE WHEN jsonb_typeof(analytics->'revisits') = 'number'
-                THEN (analytics->>'revisits')::numeric END),
+# The filters' choices: industries and versions among all the lineage's sessions.
+_CHOICES_PART = """
+SELECT 'choices', industry, questionnaire_id::text, count(*), NULL::bigint, NULL::float8, NULL::float8
+FROM lineage GROUP BY 2, 3
+"""
+
+# Sessions by status and device, and over all of them ('total'): revisits, the sessions revisiting and the
+# median time to complete.
+_SUMMARY_PART = """
+SELECT CASE WHEN GROUPING(status, device) = 0 THEN 'status' ELSE 'total' END, status, device, count(*),
        count(*) FILTER (WHERE CASE WHEN jsonb_typeof(analytics->'revisits') = 'number'
                                    THEN (analytics->>'revisits')::numeric > 0 ELSE false END),
+       sum(CASE WHEN jsonb_typeof(analytics->'revisits') = 'number'
+                THEN (analytics->>'revisits')::float8 END),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - started_at))
-           FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL),
-       GROUPING(status, device)
+           FILTER (WHERE status = 'COMPLETED' AND completed_at IS NOT NULL)
 FROM (SELECT *, coalesce(nullif(analytics->>'deviceType', ''), 'unknown') AS device FROM scoped) AS t
 GROUP BY GROUPING SETS ((status, device), ())
 """
 
 # Day by day in the page's time zone: started on its start, completed on completion, abandoned on its
 # last activity and expired on its expiry; the page groups days into weeks or months.
-_TIMELINE_SQL = """
-SELECT (e.at AT TIME ZONE %(tz)s)::date AS day, e.kind, count(*)
+_TIMELINE_PART = """
+SELECT 'day', ((e.at AT TIME ZONE %(tz)s)::date)::text, e.kind, count(*), NULL, NULL, NULL
 FROM scoped s
 CROSS JOIN LATERAL (VALUES
     ('started', s.started_at),
@@ -200,21 +213,20 @@ CROSS JOIN LATERAL (VALUES
     ('expired', CASE WHEN s.status = 'EXPIRED' THEN coalesce(s.expires_at, s.last_activity_at) END)
 ) AS e(kind, at)
 WHERE e.at IS NOT NULL
-GROUP BY 1, 2
+GROUP BY 2, 3
 """
 
-# Every answer of the scoped sessions, read once and grouped three ways in one pass (hashed grouping
-# sets): per question key and whole second spent (the median is taken from that histogram as
-# percentile_cont would, without sorting every answer); per section and session (the sessions that
-# reached it); per question key and answer given (options, ratings, numbers, each counted once per
-# distinct value). The small groups are then turned into counts per option and bins of numbers.
+# Every answer of the scoped sessions, read once and grouped two ways in one pass (hashed grouping sets):
+# per question key and whole second spent (the median is taken from that histogram as percentile_cont
+# would, without sorting every answer); per question key and answer given (options, ratings, numbers,
+# each counted once per distinct value). The small groups are then turned into counts per option and bins
+# of numbers. (The sessions that reached each section are counted from sessions.analytics: _SECTIONS_SQL.)
 _ANSWERS_SQL = """
 , grouped AS MATERIALIZED (
-    SELECT CASE WHEN GROUPING(a.seconds) = 0 THEN 'time'
-                WHEN GROUPING(a.session_id) = 0 THEN 'reach' ELSE 'answer' END AS tag,
-           a.key_idx, a.section_idx, a.seconds, a.kind, a.answer, count(*) AS n
+    SELECT CASE WHEN GROUPING(a.seconds) = 0 THEN 'time' ELSE 'answer' END AS tag,
+           a.key_idx, a.seconds, a.kind, a.answer, count(*) AS n
     FROM (
-        SELECT m.key_idx, m.section_idx, m.kind, r.session_id, r.time_spent_seconds AS seconds,
+        SELECT m.key_idx, m.kind, r.time_spent_seconds AS seconds,
                CASE WHEN NOT r.is_valid THEN NULL
                     WHEN m.kind = 'single' THEN r.value->>'selectedOptionId'
                     WHEN m.kind = 'scale' THEN r.value->>'rating'
@@ -227,9 +239,7 @@ _ANSWERS_SQL = """
         JOIN mapping m ON m.question_id = r.question_id
         WHERE r.session_id IN ({scoped_ids})  -- hashes the sessions, not the answers
     ) AS a
-    GROUP BY GROUPING SETS (
-        (a.key_idx, a.seconds), (a.section_idx, a.session_id), (a.key_idx, a.kind, a.answer)
-    )
+    GROUP BY GROUPING SETS ((a.key_idx, a.seconds), (a.key_idx, a.kind, a.answer))
 ), numbers AS (
     SELECT key_idx, answer::double precision AS v, n,
            sum(n) OVER (PARTITION BY key_idx ORDER BY answer::double precision) AS upto,
@@ -246,9 +256,6 @@ _ANSWERS_SQL = """
 SELECT 'time', key_idx, seconds::text, n, NULL::float8, NULL::float8, NULL::float8
 FROM grouped WHERE tag = 'time'
 UNION ALL
-SELECT 'section', section_idx, NULL, count(*), NULL, NULL, NULL
-FROM grouped WHERE tag = 'reach' GROUP BY section_idx
-UNION ALL
 SELECT 'choice', key_idx, answer, n, NULL, NULL, NULL
 FROM grouped WHERE tag = 'answer' AND kind IN ('single', 'scale') AND answer IS NOT NULL
 UNION ALL
@@ -262,35 +269,65 @@ SELECT 'number', n.key_idx,
 FROM numbers n JOIN medians m USING (key_idx) GROUP BY 2, 3, 5, 6, 7
 """
 
-# Per newest section: the median of analytics.sectionSeconds, older versions' sections pooled into it.
-_SECTION_TIME_SQL = """
-SELECT sm.idx, count(*),
+# Per newest section (older versions' sections pooled into it): the sessions that reached it, i.e. answered
+# at least one of its questions (analytics.sectionsAnswered; for sessions from before it was kept, their
+# responses, looked up session by session through the responses' index), and the median of
+# analytics.sectionSeconds. Reads the section_map and section_groups of _FIGURES_SQL.
+_SECTIONS_PART = """
+SELECT 'reached', g.idx::text, NULL, count(*), NULL, NULL, NULL
+FROM scoped s JOIN section_groups g ON s.analytics->'sectionsAnswered' ?| g.ids
+WHERE jsonb_typeof(s.analytics->'sectionsAnswered') = 'array'
+GROUP BY g.idx
+UNION ALL
+SELECT 'reached', old.section_idx::text, NULL, count(*), NULL, NULL, NULL
+FROM scoped s
+CROSS JOIN LATERAL (
+    SELECT DISTINCT m.section_idx FROM responses r JOIN mapping m ON m.question_id = r.question_id
+    WHERE r.session_id = s.id AND m.section_idx >= 0
+) AS old
+WHERE jsonb_typeof(s.analytics->'sectionsAnswered') IS DISTINCT FROM 'array'
+GROUP BY old.section_idx
+UNION ALL
+SELECT 'timed', sm.idx::text, NULL, count(*), NULL, NULL,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY (e.value #>> '{}')::double precision)
 FROM scoped s
 CROSS JOIN LATERAL jsonb_each(
     CASE WHEN jsonb_typeof(s.analytics->'sectionSeconds') = 'object'
          THEN s.analytics->'sectionSeconds' ELSE '{}'::jsonb END
 ) AS e
-JOIN unnest(%(s_ids)s::text[], %(s_idx)s::int[]) AS sm(section_id, idx) ON sm.section_id = e.key
-WHERE jsonb_typeof(e.value) = 'number' AND sm.idx >= 0
+JOIN section_map sm ON sm.section_id = e.key
+WHERE jsonb_typeof(e.value) = 'number'
 GROUP BY sm.idx
 """
 
+
 # Where stopped sessions stopped: the last question answered (analytics.lastQuestionId; for sessions from
 # before it was kept, their latest response).
-_DROP_OFF_SQL = """
-SELECT coalesce(
+_DROP_OFF_PART = """
+SELECT 'stopped',
+       coalesce(
            CASE WHEN s.analytics->>'lastQuestionId' ~ '^[0-9a-fA-F-]{36}$'
                 THEN s.analytics->>'lastQuestionId' END,
            (SELECT r.question_id::text FROM responses r WHERE r.session_id = s.id
             ORDER BY r.answered_at DESC LIMIT 1)
-       ) AS question_id,
-       count(*)
+       ),
+       NULL, count(*), NULL, NULL, NULL
 FROM scoped s
 WHERE s.status IN ('ABANDONED', 'EXPIRED')
    OR (s.status = 'IN_PROGRESS' AND s.last_activity_at < %(idle_before)s)
-GROUP BY 1
+GROUP BY 2
 """
+
+_FIGURES_SQL = """
+, section_map AS (
+    SELECT * FROM unnest(%(s_ids)s::text[], %(s_idx)s::int[]) AS sm(section_id, idx) WHERE idx >= 0
+), section_groups AS (
+    SELECT idx, array_agg(section_id) AS ids FROM section_map GROUP BY idx
+)
+{parts}""".replace(
+    "{parts}",
+    "UNION ALL".join((_CHOICES_PART, _SUMMARY_PART, _TIMELINE_PART, _SECTIONS_PART, _DROP_OFF_PART)),
+)
 
 
 def _filters_sql(filters: Filters, params: dict, version_ids: dict[int, str]) -> str:
@@ -362,11 +399,11 @@ def questionnaire_analytics(
         "s_ids": list(section_index),
         "s_idx": list(section_index.values()),
     }
-    unfiltered = "WITH " + _SCOPED.replace("{filters}", "")
     filtered = _filters_sql(filters, params, version_ids)
-    scoped = "WITH " + _SCOPED.replace("{filters}", filtered)
-    with_mapping = scoped + ", " + _MAPPING
-    answers_sql = _ANSWERS_SQL.replace("{scoped_ids}", _SCOPED_IDS.replace("{filters}", filtered))
+    figures_sql = "WITH " + _SCOPED.replace("{filters}", filtered) + ", " + _MAPPING + _FIGURES_SQL
+    answers_sql = (
+        "WITH " + _MAPPING + _ANSWERS_SQL.replace("{scoped_ids}", _SCOPED_IDS.replace("{filters}", filtered))
+    )
 
     alias = router.db_for_read(Session)
     # One read-only transaction, so that the aggregates see one state of the data and their sorts get
@@ -385,26 +422,27 @@ def questionnaire_analytics(
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-        choices = rows(unfiltered + _CHOICES_SQL)
+        figures: dict[str, list[tuple]] = defaultdict(list)
+        for tag, *row in rows(figures_sql):
+            figures[tag].append(tuple(row))
+        choices = figures["choices"]
         result = QuestionnaireAnalytics(
             questionnaire=newest,
             versions=sorted(version_ids),
-            industries=sorted({industry for industry, _, _ in choices if industry}, key=str.casefold),
+            industries=sorted({industry for industry, *_ in choices if industry}, key=str.casefold),
             filters=filters,
-            sessions_at_all=sum(count for _, _, count in choices),
+            sessions_at_all=sum(row[2] for row in choices),
             sections=shown_sections,
             questions=shown_questions,
         )
-        if not result.sessions_at_all:
+        _summary_read(result, figures["status"], figures["total"])
+        if not result.total:  # nothing else to count, and the answers need not be read
             return result
-        _summary_read(result, rows(scoped + _SUMMARY_SQL))
-        if not result.total:
-            return result
-        _timeline_read(result, rows(scoped + _TIMELINE_SQL))
+        _timeline_read(result, [(dt.date.fromisoformat(day), kind, n) for day, kind, n, *_ in figures["day"]])
+        _sections_read(result, figures["reached"], figures["timed"])
         by_key = {q.key: q for q in shown_questions}
-        _answers_read(result, by_key, list(key_numbers), rows(with_mapping + answers_sql))
-        _section_times_read(result, rows(scoped + _SECTION_TIME_SQL))
-        _drop_off_read(result, by_key, {m[0]: m[1] for m in mapping}, rows(scoped + _DROP_OFF_SQL))
+        _drop_off_read(result, by_key, {m[0]: m[1] for m in mapping}, figures["stopped"])
+        _answers_read(result, by_key, list(key_numbers), rows(answers_sql))
     return result
 
 
@@ -513,15 +551,14 @@ def _option_labels(question: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _summary_read(result: QuestionnaireAnalytics, rows) -> None:
+def _summary_read(result: QuestionnaireAnalytics, by_status, total) -> None:
+    for _, _, count, revisiting, revisits, median in total:  # one row: every session
+        result.total = count
+        result.revisits = int(revisits or 0)
+        result.sessions_revisiting = revisiting
+        result.median_completion_minutes = round(median / 60, 1) if median is not None else None
     devices: dict[str, int] = defaultdict(int)
-    for status, device, count, revisits, revisiting, median, grouping in rows:
-        if grouping:  # the () grouping set: every session
-            result.total = count
-            result.revisits = int(revisits or 0)
-            result.sessions_revisiting = revisiting
-            result.median_completion_minutes = round(median / 60, 1) if median is not None else None
-            continue
+    for status, device, count, *_ in by_status:
         result.by_status[status] = result.by_status.get(status, 0) + count
         devices[device] += count
     result.devices = [
@@ -575,10 +612,6 @@ def _answers_read(result: QuestionnaireAnalytics, by_key: dict[str, QuestionFigu
     numbers: dict[str, dict[int, int]] = defaultdict(dict)
     bounds: dict[str, tuple[float, float, float]] = {}
     for tag, idx, label, count, low, high, median in rows:
-        if tag == "section":
-            if 0 <= idx < len(result.sections):
-                result.sections[idx].reached = count
-            continue
         key = keys[idx]
         if key not in by_key:
             continue
@@ -616,15 +649,19 @@ def _median(histogram: list[tuple[int, int]]) -> float | None:
     return round((low + high) / 2, 1)
 
 
-def _section_times_read(result: QuestionnaireAnalytics, rows) -> None:
-    for idx, count, median in rows:
-        if 0 <= idx < len(result.sections) and median is not None:
-            result.sections[idx].median_seconds = round(median, 1)
-            result.sections[idx].timed_sessions = count
+def _sections_read(result: QuestionnaireAnalytics, reached, timed) -> None:
+    sections = result.sections
+    for idx, _, count, *_ in reached:  # from sectionsAnswered, and from the responses of older sessions
+        if 0 <= int(idx) < len(sections):
+            sections[int(idx)].reached += count
+    for idx, _, count, _, _, median in timed:
+        if 0 <= int(idx) < len(sections) and median is not None:
+            sections[int(idx)].median_seconds = round(median, 1)
+            sections[int(idx)].timed_sessions = count
 
 
 def _drop_off_read(result, by_key: dict[str, QuestionFigures], keys: dict[str, str], rows) -> None:
-    for question_id, count in rows:
+    for question_id, _, count, *_ in rows:
         result.stopped_total += count
         if question_id is None:
             result.stopped_before_first_answer += count

@@ -8,9 +8,12 @@ same rules. The shape, read with defaults by the analytics page (a session from 
      "sectionSeconds": {"<section id>": seconds spent answering its questions},
      "revisits": times the client came back to a section seen before,
      "sectionsSeen": ["<section id>", …],
+     "sectionsAnswered": ["<id of a section with at least one question answered>", …],
      "lastSectionId": "<section id>", "lastQuestionId": "<id of the last question answered>"}
 
-Where a client stopped is ``lastQuestionId`` of a session that was abandoned or expired.
+Where a client stopped is ``lastQuestionId`` of a session that was abandoned or expired; the completion
+funnel counts the sessions with a section in ``sectionsAnswered`` (a session from before that key was
+kept is counted from its responses instead).
 A section viewed is counted in the database (sessions_app/services.py, ``session_position_record``),
 since a page view takes no lock.
 """
@@ -44,6 +47,7 @@ def analytics_start(*, device: str, section_id: str | None) -> dict[str, Any]:
         "sectionSeconds": {},
         "revisits": 0,
         "sectionsSeen": seen,
+        "sectionsAnswered": [],
         "lastSectionId": section_id,
     }
 
@@ -61,6 +65,10 @@ def analytics_after_answer(
     if section_id not in seen:
         seen.append(section_id)
     after["sectionsSeen"] = seen
+    answered = list(after.get("sectionsAnswered") or [])
+    if section_id not in answered:
+        answered.append(section_id)
+    after["sectionsAnswered"] = answered
     after["lastSectionId"] = section_id
     after["lastQuestionId"] = question_id
     after.setdefault("revisits", 0)

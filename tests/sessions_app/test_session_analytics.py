@@ -46,6 +46,7 @@ def test_an_answer_adds_its_seconds_to_its_section_and_is_the_last_question():
         "sectionSeconds": {"s1": 55},
         "revisits": 0,
         "sectionsSeen": ["s1", "s2"],
+        "sectionsAnswered": ["s1", "s2"],
         "lastSectionId": "s2",
         "lastQuestionId": "q3",
     }
@@ -55,6 +56,17 @@ def test_an_answer_adds_its_seconds_to_its_section_and_is_the_last_question():
 def test_a_session_from_before_the_column_starts_from_nothing():
     after = analytics_after_answer(None, section_id="s1", question_id="q1", seconds=5)
     assert after["sectionSeconds"] == {"s1": 5} and after["revisits"] == 0
+    assert after["sectionsAnswered"] == ["s1"]
+
+
+def test_a_section_viewed_but_not_answered_is_seen_not_answered():
+    after = analytics_after_answer(
+        {**analytics_start(device="desktop", section_id="s1"), "sectionsSeen": ["s1", "s2"]},
+        section_id="s1",
+        question_id="q1",
+        seconds=5,
+    )
+    assert after["sectionsSeen"] == ["s1", "s2"] and after["sectionsAnswered"] == ["s1"]
 
 
 # --- The column and its index, as seed 000 §7.2 writes them ------------------------------------------
