@@ -1,8 +1,8 @@
 """`make bench`: every benchmark, each reported against its budget or as a ratio, in one run.
 
 The machines are shared and noisy, so each benchmark compares against a baseline measured in the same
-run (a bare view, WeasyPrint alone) rather than against fixed times. Each runs in a process of its own,
-as each configures Django with a database of its own.
+run (the answer's work without its write, WeasyPrint alone) rather than against fixed times. Each runs
+in a process of its own, as each configures Django with a database of its own.
 """
 
 import subprocess

@@ -1,59 +1,44 @@
-"""The app's URLs plus two baselines for bench_answer.py, rendering the answer's fragment.
+"""The app's URLs plus the fair baseline of bench_answer.py.
 
-`bare` renders it from a context prepared once (the budget's baseline). `read_only` is a plain view
-that reads the client's session and answers, evaluates the rules and renders: the answer minus its
-write, to show how much of the answer's cost is the write (lock, save, audit, commit).
+`locked_read` does what answering does except the answer itself: in a transaction it locks the client's
+session and reads its answers with the answer's own query, evaluates the rules, and renders the answer's
+fragment for the same question. What the answer costs beyond it is validating, writing (the answer, the
+session's position and progress, the audit entry), re-deciding what the answer moves, and the commit.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import path
 
 from config.urls import urlpatterns as app_urlpatterns
 
-_context: dict = {}
-
-
-def prepare_bare_context(*, session, question_id: str) -> None:
-    """Compute, once, the context the answer view would render for this question."""
-    from questionnaires.structure import structure_load
-    from sessions_app import services
-    from sessions_app.views import _question_items
-
-    state = services.session_flow(session=session)
-    question = structure_load(session.questionnaire_id).question(question_id)
-    items = _question_items(state, [question])
-    _context.update(
-        {"session": session, "state": state, "item": items[0], "changed_items": [], "section_count": 10}
-    )
-
 
 @login_required
-def bare(request):
-    return render(request, "sessions_app/_answer_result.html", _context)
-
-
-@login_required
-def read_only(request, session_id, question_id):
-    from questionnaires.structure import structure_load
-    from sessions_app import selectors, services
+def locked_read(request, session_id, question_id):
+    from questionnaires.structure import engine_for, structure_load
+    from sessions_app.flow import flow_state
+    from sessions_app.services import _lock_open_session_with_answers
     from sessions_app.views import _question_items
 
-    session = selectors.session_for_client(user=request.user, session_id=session_id)
-    state = services.session_flow(session=session)
-    question = structure_load(session.questionnaire_id).question(str(question_id))
-    context = {
-        "session": session,
-        "state": state,
-        "item": _question_items(state, [question])[0],
-        "changed_items": [],
-        "section_count": len(state.visible_sections),
-    }
-    return render(request, "sessions_app/_answer_result.html", context)
+    with transaction.atomic():
+        session, answers = _lock_open_session_with_answers(session_id=session_id, client=request.user)
+        structure = structure_load(session.questionnaire_id)
+        state = flow_state(
+            structure=structure, engine=engine_for(structure), answers=answers, industry=session.industry
+        )
+        question = structure.question(str(question_id))
+        context = {
+            "session": session,
+            "state": state,
+            "item": _question_items(state, [question], structure=structure)[0],
+            "changed_items": [],
+            "section_count": len(state.visible_sections),
+        }
+        return render(request, "sessions_app/_answer_result.html", context)
 
 
 urlpatterns = [
     *app_urlpatterns,
-    path("bench/bare/", bare),
-    path("bench/read/<uuid:session_id>/<uuid:question_id>/", read_only),
+    path("bench/locked-read/<uuid:session_id>/<uuid:question_id>/", locked_read),
 ]

@@ -5,6 +5,8 @@ Pure Python, no Django or database: views, validation, progress, documents and r
 
 from __future__ import annotations
 
+import dataclasses
+import heapq
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -114,6 +116,8 @@ class Evaluation:
     required: frozenset[str]
     dormant: frozenset[str]  # answered but hidden: kept, yet ignored until shown again
     trace: Mapping[str, Decision]
+    # What Engine.evaluate_change() starts from: the engine's working state after this evaluation.
+    memory: Any = dataclasses.field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         """Return the visible, hidden and required question ids as sorted lists."""
@@ -652,6 +656,7 @@ class _RuleTable:
     requirement: list[list[tuple]]  # per question: the same for REQUIRE/UNREQUIRE
     has_show: list[bool]  # per question: a SHOW rule targets it (so it starts hidden)
     depends_on: list[set[int]]  # per question: the questions its SHOW/HIDE conditions read
+    requirement_reads: list[set[int]]  # per question: the questions its REQUIRE/UNREQUIRE conditions read
     reads: set[int]  # the questions any condition reads
 
     @classmethod
@@ -670,6 +675,7 @@ class _RuleTable:
             requirement=[[] for _ in range(count)],
             has_show=[False] * count,
             depends_on=[set() for _ in range(count)],
+            requirement_reads=[set() for _ in range(count)],
             reads=set(),
         )
         for rule in rules:
@@ -705,8 +711,8 @@ class _RuleTable:
                 else:
                     # On a tie REQUIRE comes before UNREQUIRE.
                     table.requirement[target].append(((-priority, action == "UNREQUIRE", rule.id), position))
+                    table.requirement_reads[target] |= fields
         return table
-
 
 
 def industry_key(industry: str) -> str:
@@ -720,6 +726,10 @@ class Engine:
     __slots__ = (
         "_all_ids",
         "_base_required",
+        "_requirement_readers",
+        "_requirement_step_of",
+        "_slot_reads",
+        "_step_readers",
         "_computed",
         "_cycles",
         "_dependencies",
@@ -788,16 +798,22 @@ class Engine:
         reads.update(i for i, _ in self._tagged)
         ids = self._ids
         text_reads, number_reads, single_reads, other_reads = [], [], [], []
+        slot_reads = {}  # every read slot with its general reader, for evaluate_change()
         for i in sorted(reads):
             question_type = types[i]
             if _KINDS.get(question_type) == "text":
                 text_reads.append((i, ids[i]))
+                slot_reads[ids[i]] = (i, _read_text)
             elif question_type in ("NUMBER", "SCALE"):
                 number_reads.append((i, ids[i], "number" if question_type == "NUMBER" else "rating"))
+                slot_reads[ids[i]] = (i, _read_number if question_type == "NUMBER" else _read_rating)
             elif question_type == "SINGLE_CHOICE":
                 single_reads.append((i, ids[i]))
+                slot_reads[ids[i]] = (i, _read_single)
             else:
                 other_reads.append((i, ids[i], _READERS.get(question_type, _read_nothing)))
+                slot_reads[ids[i]] = (i, _READERS.get(question_type, _read_nothing))
+        self._slot_reads = slot_reads
         self._text_reads = tuple(text_reads)
         self._number_reads = tuple(number_reads)
         self._single_reads = tuple(single_reads)
@@ -863,6 +879,21 @@ class Engine:
             for i in by_step
             if table.requirement[i]
         )
+        # For evaluate_change(): the steps that read each question's answer. Steps are in dependency
+        # order, so a step's readers all come after it.
+        step_readers: dict[int, list[int]] = {}
+        for position, group in enumerate(groups):
+            for target in group:
+                for read in depends_on[target]:
+                    step_readers.setdefault(read, []).append(position)
+        self._step_readers = {i: tuple(sorted(set(found))) for i, found in step_readers.items()}
+        requirement_readers: dict[int, list[int]] = {}
+        self._requirement_step_of = {}  # question -> its requirement step's position
+        for position, (i, _, _) in enumerate(self._requirement_steps):
+            self._requirement_step_of[i] = position
+            for read in table.requirement_reads[i]:
+                requirement_readers.setdefault(read, []).append(position)
+        self._requirement_readers = {i: tuple(found) for i, found in requirement_readers.items()}
 
     def __repr__(self) -> str:
         return f"<Engine: {len(self._ids)} questions, {len(self._rules)} active rules>"
@@ -874,6 +905,7 @@ class Engine:
         ids = self._ids
         count = len(ids)
         e = self._read_answers(answers)  # effective answers: None = empty, unread or hidden
+        raw = e[:]  # the answers as read, before hiding: evaluate_change() starts from them
         codes = bytearray(count)
         deciding = [-1] * count
         hidden: list[int] = []
@@ -937,12 +969,134 @@ class Engine:
         required -= hidden_ids
 
         required_ids = frozenset(required)
+        dormant_ids = frozenset([ids[i] for i in dormant])
         return Evaluation(
             visible=self._all_ids - hidden_ids,
             hidden=hidden_ids,
             required=required_ids,
-            dormant=frozenset([ids[i] for i in dormant]),
+            dormant=dormant_ids,
             trace=_Trace(self, codes, deciding, requiring, required_ids),
+            memory=_Memory(self, industry, raw, e, codes, deciding, requiring),
+        )
+
+    def evaluate_change(
+        self,
+        previous: Evaluation,
+        answers: Mapping[str, Any],
+        changed: Iterable[str],
+        *,
+        industry: str | None = None,
+    ) -> Evaluation:
+        """Return ``evaluate(answers, industry=industry)``, deciding again only what ``changed`` can move.
+
+        ``previous`` is this engine's evaluation of the same answers before the questions ``changed``
+        were answered, changed or cleared. The steps that read a changed answer are decided again, in
+        dependency order, and so on only while an effective answer (visible, or hidden to None) moves;
+        then the requirement of the questions whose visibility moved or whose conditions read a moved
+        answer. Another engine's evaluation, or another industry, is evaluated in full.
+        """
+        memory = previous.memory
+        if not isinstance(answers, Mapping):
+            answers = {}
+        key = industry_key(industry) if isinstance(industry, str) else ""
+        if memory is None or memory.engine is not self or memory.industry != key:
+            return self.evaluate(answers, industry=industry)
+        raw, e = memory.raw[:], memory.e[:]
+        codes, deciding, requiring = bytearray(memory.codes), memory.deciding[:], dict(memory.requiring)
+        moved: set[int] = set()  # questions whose effective answer changed (what conditions read)
+        recheck: set[int] = set()  # questions whose answer or visibility changed
+
+        pending: list[int] = []  # steps to decide again, smallest (earliest) first
+        for question_id in changed:
+            found = self._slot_reads.get(question_id)
+            if found is None:
+                continue  # no condition reads it and no rule or tag can hide it
+            i, read = found
+            value = answers.get(question_id)
+            raw[i] = read(value) if value is not None else None
+            recheck.add(i)
+            moved.add(i)  # even when it reads the same: a computed value may read the stored answer
+            if codes[i] < _HIDDEN_BY_RULE:
+                e[i] = raw[i]
+            pending.extend(self._step_readers.get(i, ()))
+        heapq.heapify(pending)
+        done: set[int] = set()
+        while pending:
+            position = heapq.heappop(pending)
+            if position in done:
+                continue
+            done.add(position)
+            i, rules, has_show, computed = self._steps[position]
+            members = [m for m in rules if codes[m[0]] != _HIDDEN_INDUSTRY] if i < 0 else ()
+            if i >= 0 and codes[i] == _HIDDEN_INDUSTRY:
+                continue
+            targets = [m[0] for m in members] if i < 0 else [i]
+            before = [(e[t], codes[t] >= _HIDDEN_BY_RULE) for t in targets]
+            for t in targets:  # as evaluate() finds them when it reaches this step
+                codes[t], deciding[t], e[t] = 0, -1, raw[t]
+            if i < 0:
+                _solve_cycle(rules, e, codes, deciding, [], [], computed, answers)
+            else:
+                _decide_step(i, rules, has_show, computed, e, codes, deciding, answers)
+            for t, (old, was_hidden) in zip(targets, before, strict=True):
+                if (codes[t] >= _HIDDEN_BY_RULE) != was_hidden:
+                    recheck.add(t)
+                if e[t].__class__ is not old.__class__ or e[t] != old:
+                    moved.add(t)
+                    recheck.add(t)
+                    for reader in self._step_readers.get(t, ()):
+                        heapq.heappush(pending, reader)
+
+        ids, step_of = self._ids, self._requirement_step_of
+        hidden, dormant = set(previous.hidden), set(previous.dormant)
+        required = set(previous.required)
+        decide = {step_of[i] for i in recheck if i in step_of}
+        for i in moved:
+            decide.update(self._requirement_readers.get(i, ()))
+        for i in recheck:
+            question_id = ids[i]
+            if codes[i] >= _HIDDEN_BY_RULE:
+                hidden.add(question_id)
+                if raw[i] is not None:
+                    dormant.add(question_id)
+                else:
+                    dormant.discard(question_id)
+                required.discard(question_id)
+                requiring.pop(i, None)
+            else:
+                hidden.discard(question_id)
+                dormant.discard(question_id)
+                if i not in step_of:  # no requirement rule: as the question says
+                    if question_id in self._base_required:
+                        required.add(question_id)
+                    else:
+                        required.discard(question_id)
+        for position in sorted(decide):
+            i, rules, computed = self._requirement_steps[position]
+            requiring.pop(i, None)
+            if codes[i] >= _HIDDEN_BY_RULE:
+                continue
+            if computed:
+                _compute(computed, e, answers)
+            needed = ids[i] in self._base_required
+            for condition, unrequires, rule_position in rules:
+                if condition(e):
+                    requiring[i] = rule_position
+                    needed = not unrequires
+                    break
+            if needed:
+                required.add(ids[i])
+            else:
+                required.discard(ids[i])
+
+        hidden_ids, required_ids = frozenset(hidden), frozenset(required)
+        return Evaluation(
+            visible=self._all_ids - hidden_ids,
+            hidden=hidden_ids,
+            required=required_ids,
+            dormant=frozenset(dormant),
+            trace=_Trace(self, codes, deciding, requiring, required_ids),
+            memory=_Memory(self, key, raw, e, codes, deciding, requiring),
         )
 
     def _read_answers(self, answers: Mapping[str, Any]) -> list[Any]:
@@ -1001,6 +1155,37 @@ class Engine:
         """
         ids = self._ids
         return [[ids[i] for i in cycle] for cycle in self._cycles]
+
+
+@dataclass(frozen=True, slots=True)
+class _Memory:
+    """An evaluation's working state, which evaluate_change() copies and updates (never changes)."""
+
+    engine: Engine
+    industry: str  # as industry_key() gives it; "" for none
+    raw: list  # the answers as read, by slot
+    e: list  # the effective answers after the evaluation: hidden ones None, computed values last
+    codes: bytearray
+    deciding: list[int]
+    requiring: dict[int, int]
+
+
+def _decide_step(i, rules, has_show, computed, e, codes, deciding, answers) -> None:
+    """Decide one question's visibility as evaluate()'s loop does (evaluate_change's copy of it)."""
+    if computed:
+        _compute(computed, e, answers)
+    for condition, hides, position in rules:
+        if condition(e):
+            deciding[i] = position
+            if hides:
+                codes[i] = _HIDDEN_BY_RULE
+                e[i] = None
+            else:
+                codes[i] = _SHOWN_BY_RULE
+            return
+    if has_show:
+        codes[i] = _HIDDEN_NO_SHOW
+        e[i] = None
 
 
 def _compute(computed: tuple, e: list, answers: Mapping[str, Any]) -> None:

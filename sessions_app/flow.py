@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,12 +53,25 @@ def is_answered(answer: StoredAnswer | None) -> bool:
 
 
 def flow_state(
-    *, structure, engine: Engine, answers: Mapping[str, StoredAnswer], industry: str | None
+    *,
+    structure,
+    engine: Engine,
+    answers: Mapping[str, StoredAnswer],
+    industry: str | None,
+    previous: FlowState | None = None,
+    changed: Iterable[str] = (),
 ) -> FlowState:
-    """Evaluate the rules on the valid answers and derive sections, progress and what is missing."""
+    """Evaluate the rules on the valid answers and derive sections, progress and what is missing.
+
+    With the ``previous`` state of the same session and the questions ``changed`` since, the engine
+    decides again only what those answers can move (``Engine.evaluate_change``, same result).
+    """
     valid = {qid: answer.value for qid, answer in answers.items() if answer.is_valid}
     industry = industry_from_answers(structure, valid) or industry or None
-    evaluation = engine.evaluate(valid, industry=industry)
+    if previous is not None:
+        evaluation = engine.evaluate_change(previous.evaluation, valid, changed, industry=industry)
+    else:
+        evaluation = engine.evaluate(valid, industry=industry)
 
     visible_sections, section_questions, missing = [], {}, []
     total = answered = 0

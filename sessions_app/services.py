@@ -324,7 +324,12 @@ def response_save(
         answers[question.id] = answer_write.stored
 
     state = flow_state(
-        structure=structure, engine=engine_for(structure), answers=answers, industry=session.industry
+        structure=structure,
+        engine=engine_for(structure),
+        answers=answers,
+        industry=session.industry,
+        previous=before,
+        changed=(question.id,),
     )
     changed = _apply_state(
         session, state, previous_visible=before.evaluation.visible, question_id=question.id

@@ -11,7 +11,11 @@ the questions an answer reveals answered in turn), opens the review and complete
 server accepted is looked up in the database. The run stops by itself at the deadline.
 
 Printed and written to bench/results/load.json: requests, errors, lost answers, sessions completed,
-throughput, and p50/p95/p99 latency per kind of request.
+throughput, p50/p95/p99 latency per kind of request, and who spent the machine's CPU (the load
+generator itself, gunicorn, PostgreSQL, everything else: it all runs on the same cores, so the
+generator's share is measured, not guessed). With ``--profile``, py-spy samples the workers during the
+steady middle of the run and the CPU is broken down by request type and layer (bench/load/profile.py),
+printed as the table of docs/operations.md and written to bench/results/load-profile.md.
 """
 
 from __future__ import annotations
@@ -28,13 +32,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from bench.load import profile  # noqa: E402 (after the path)
+
 DATABASE = "acqs_load"
 CSRF = "loadcsrftoken0123456789abcdef012"
 PRESENT = re.compile(r'name="present" value="([0-9a-f-]{36})"')
@@ -143,6 +149,7 @@ def _answer_for(question: dict, rng: random.Random) -> tuple[list[tuple[str, str
 @dataclass
 class Totals:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    ended: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, kind) of each request
     errors: list[str] = field(default_factory=list)
     accepted: list[tuple[str, str, dict | None]] = field(default_factory=list)  # session, question, value
     completed: list[str] = field(default_factory=list)
@@ -181,6 +188,7 @@ class Client:
         elapsed = (time.perf_counter() - started) * 1000
         with self.totals.lock:
             self.totals.latencies[kind].append(elapsed)
+            self.totals.ended.append((time.monotonic(), kind))
         return response.status, response.getheader("Location"), content.decode("utf-8", "replace")
 
     def pause(self):
@@ -341,6 +349,9 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean pause between a client's steps (s)")
     parser.add_argument("--deadline", type=float, default=240, help="the run stops after this many seconds")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 0)) or None)
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the workers with py-spy in the run's steady middle"
+    )
     args = parser.parse_args()
 
     print(f"Preparing {DATABASE} with the demo data and {args.clients} clients…", flush=True)
@@ -351,7 +362,18 @@ def main() -> int:
     totals = Totals()
     started = time.monotonic()
     deadline = started + args.deadline
+    cpu_before = profile.cpu_snapshot(server.pid)
+    recording: dict[str, subprocess.Popen | None] = {}  # py-spy, once started
+    window = None
+    raw_profile = ROOT / "bench" / "results" / "load-profile.raw"
     try:
+        if args.profile:  # after the ramp, for a minute at most, ending well before the clients do
+            (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
+            window = (started + args.ramp + 5, started + args.ramp + 5 + min(60, args.deadline / 3))
+            threading.Timer(
+                args.ramp + 5,
+                lambda: recording.update(spy=profile.record(server.pid, window[1] - window[0], raw_profile)),
+            ).start()
         threads = []
         for number in range(args.clients):
             client = Client(number, port, plan, totals, args.think, deadline)
@@ -362,6 +384,10 @@ def main() -> int:
         for thread in threads:
             thread.join(timeout=max(0.1, deadline + 30 - time.monotonic()))
         elapsed = time.monotonic() - started
+        cpu_after = profile.cpu_snapshot(server.pid)
+        spy = recording.get("spy")
+        if spy is not None:
+            spy.wait(timeout=60)
     finally:
         _stop(server)
 
@@ -392,7 +418,17 @@ def main() -> int:
         "lost_samples": lost[:5],
         "latency": {"all": _percentiles(everything)}
         | {kind: _percentiles(values) for kind, values in sorted(totals.latencies.items())},
+        "cpu": profile.cpu_account(cpu_before, cpu_after, requests),
     }
+    if window and raw_profile.exists():
+        in_window = Counter(kind for at, kind in totals.ended if window[0] <= at <= window[1])
+        summary = profile.summarise(raw_profile.read_text(errors="replace"))
+        profile_table = profile.table(summary, in_window)
+        (ROOT / "bench" / "results" / "load-profile.md").write_text(profile_table + "\n")
+        result["profile"] = {"seconds": round(window[1] - window[0]), "requests": dict(in_window)}
+        print(profile_table)
+    elif args.profile:
+        print("py-spy did not record: is it installed (requirements.txt)?")
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
