@@ -43,13 +43,63 @@ def audit_record(
     A writer that read the chain's end in its own last statement (``audit_chain_link_sql()``) passes
     it as ``link`` and saves a round trip.
     """
+    entry = _entry(
+        actor=actor,
+        action=action,
+        resource=resource,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        before=before,
+        after=after,
+    )
+    using = router.db_for_write(AuditLog)
+    # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
+    with transaction.atomic(using=using, savepoint=False):
+        chain_append(entry, using=using, link=link)
+        _insert([entry], using=using)
+    return entry
+
+
+def audit_record_all(entries: list[dict[str, Any]]) -> list[AuditLog]:
+    """Write several audit rows, in order, as ``audit_record(**entry)`` each would, in two statements.
+
+    The rows are built before the chain's lock is taken; then one statement takes it and reads the
+    chain's end, and one INSERT appends them all. A service that makes several changes (completing a
+    session creates documents, moves an invitation) collects their entries and records them last, so
+    that the lock every audited write in the system waits for is held for two round trips and the
+    commit, not for the service's work.
+    """
+    built = [_entry(**entry) for entry in entries]
+    if not built:
+        return []
+    using = router.db_for_write(AuditLog)
+    with transaction.atomic(using=using, savepoint=False):
+        link = None  # the first append reads the chain's end under its lock; the others follow it
+        for entry in built:
+            chain_append(entry, using=using, link=link)
+            link = ChainLink(now=entry.timestamp, seq=entry.chain_seq, signature=entry.signature)
+        _insert(built, using=using)
+    return built
+
+
+def _entry(
+    *,
+    actor=None,
+    action: str,
+    resource: models.Model | None = None,
+    resource_type: str | None = None,
+    resource_id: uuid.UUID | str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    """The row of one domain event, not yet linked to the chain."""
     if resource is not None:
         resource_type = resource_type or resource._meta.label_lower
         resource_id = resource_id or resource.pk
     context = current_request_context()
     if actor is None:
         actor = context.get("user")
-    entry = AuditLog(
+    return AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         event=action,
         resource_type=resource_type or "system",
@@ -60,12 +110,6 @@ def audit_record(
         cid=context.get("request_id"),
         object_repr=_describe(resource),
     )
-    using = router.db_for_write(AuditLog)
-    # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
-    with transaction.atomic(using=using, savepoint=False):
-        chain_append(entry, using=using, link=link)
-        _insert(entry, using=using)
-    return entry
 
 
 def _describe(resource: models.Model | None) -> str:
@@ -85,27 +129,34 @@ def audit_chain_link_sql() -> tuple[str, tuple]:
     return LAST_LINK_SQL, LAST_LINK_PARAMS
 
 
-def _insert(entry: AuditLog, *, using: str) -> None:
-    """INSERT a linked and signed entry: what Model.save() would send, without the ORM's per-call work.
+def _insert(entries: list[AuditLog], *, using: str) -> None:
+    """INSERT linked and signed entries: what Model.save() would send, in one statement, without the ORM's
+    per-call work.
 
     Domain events are the most frequent write of all, and nothing listens to their save signals.
     (django-auditlog's own field-history entries still go through AuditLog.save().)
     """
     connection = connections[using]
-    fields, sql = _insert_statement()
-    params = [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+    fields, sql, row = _insert_statement()
+    params = [
+        field.get_db_prep_save(field.pre_save(entry, True), connection)
+        for entry in entries
+        for field in fields
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    entry._state.adding = False
-    entry._state.db = using
+        cursor.execute(sql + ", ".join([row] * len(entries)), params)
+    for entry in entries:
+        entry._state.adding = False
+        entry._state.db = using
 
 
 @functools.cache
-def _insert_statement() -> tuple[list, str]:
+def _insert_statement() -> tuple[list, str, str]:
+    """The columns, the INSERT up to VALUES, and one row's placeholders."""
     fields = list(AuditLog._meta.concrete_fields)
     columns = ", ".join(f'"{field.column}"' for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return fields, f'INSERT INTO "{AuditLog._meta.db_table}" ({columns}) VALUES ({placeholders})'  # noqa: S608
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return fields, f'INSERT INTO "{AuditLog._meta.db_table}" ({columns}) VALUES ', row  # noqa: S608
 
 
 def audit_chain_verify(*, after: ChainAnchor | None = None, chunk_size: int = 2000) -> ChainReport:

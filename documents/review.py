@@ -13,13 +13,13 @@ import logging
 
 from django.db import transaction
 
+from audit.services import audit_record_all
 from core.transactions import after_commit
 from documents import emails, selectors
 from documents.amendments import inputs_digest
 from documents.models import Document, DocumentStatus, IllegalTransition
 from documents.services import (
     ReviewError,
-    _audit_all,
     _enqueue_on_commit,
     _now_iso,
     lock_version,
@@ -112,7 +112,7 @@ def document_comment(*, document: Document, actor, text: str, internal: bool, se
                 "after": {"id": entry["id"], "section": section, **({} if internal else {"text": text})},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     if not internal and document.status == DocumentStatus.APPROVED:
         after_commit(emails.client_notify_comment, document_id=document.pk, comment_id=entry["id"])
     return entry
@@ -187,7 +187,7 @@ def document_amend(*, document: Document, actor, section: str, text: str = "", n
                 "after": {"section": section, "text": text, "note": note, "revision": revision},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     _enqueue_on_commit(row.pk for row in rows if row.has_file)
     return amendment
 
@@ -250,7 +250,7 @@ def document_request_changes(*, document: Document, reviewer, question_ids, mess
                 "after": {"status": after, "changeRequest": str(request.pk), "questions": chosen},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     after_commit(emails.client_notify_changes, request_id=request.pk)
     return request
 
@@ -317,7 +317,7 @@ def _revise(document: Document, asked: dict | None, changed: set[str], *, reques
                     "after": {"status": after, "changeRequest": str(request.pk)},
                 }
             )
-        _audit_all(superseded)
+        audit_record_all(superseded)
         source = waiting
     else:
         return []

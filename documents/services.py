@@ -23,7 +23,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 
 from accounts.branding import LOGO_MAX_BYTES, branding_of, logo_type
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_all
 from core.transactions import after_commit
 from documents import emails, selectors
 from documents.charts import FAMILY_COLORS, chart_draw, document_charts
@@ -162,7 +162,7 @@ def documents_outbox_drain(*, document_ids=None, limit: int = 500) -> int:
                 message,
             )
         # A message that an outage held back is on the document's record: it explains the wait.
-        _audit_all(
+        audit_record_all(
             [
                 {
                     "action": "document.queue_delayed",
@@ -197,11 +197,17 @@ def _now_iso() -> str:
 def documents_create_for_session(*, session: Session, state, actor=None) -> list[Document]:
     """Create one PENDING document per applicable type and format, and queue their generation.
 
-    Called by ``sessions_app.services.session_complete()`` inside its transaction, with the flow
-    state it computed: only visible, valid answers count. A type whose required questions are hidden
-    or unanswered is not generated; the reasons are recorded as a ``document.skip`` audit entry on
-    the session, which the client's and reviewers' pages show.
+    Called with the session's flow state: only visible, valid answers count. A type whose required
+    questions are hidden or unanswered is not generated; the reasons are recorded as a
+    ``document.skip`` audit entry on the session, which the client's and reviewers' pages show.
     """
+    created, audits = _documents_create(session=session, state=state, actor=actor)
+    audit_record_all(audits)
+    return created
+
+
+def _documents_create(*, session: Session, state, actor=None) -> tuple[list[Document], list[dict]]:
+    """documents_create_for_session's writes; the audit entries are returned, not yet recorded."""
     structure = structure_load(session.questionnaire_id)
     types = {
         document_type.slug: document_type for document_type in DocumentType.objects.filter(is_active=True)
@@ -259,14 +265,14 @@ def documents_create_for_session(*, session: Session, state, actor=None) -> list
                         },
                     }
                 )
-    _audit_all(audits)
     _enqueue_on_commit(document.pk for document in created)
-    return created
+    return created, audits
 
 
-def on_session_complete(*, session: Session, state) -> None:
-    """The hook sessions_app calls when a session completes (registered in DocumentsConfig.ready)."""
-    documents_create_for_session(session=session, state=state)
+def on_session_complete(*, session: Session, state) -> list[dict]:
+    """The hook sessions_app calls when a session completes (registered in DocumentsConfig.ready), inside
+    session_complete's transaction; returns the audit entries, which session_complete records last."""
+    return _documents_create(session=session, state=state)[1]
 
 
 # ----------------------------------------------------------------- generation
@@ -673,12 +679,6 @@ def lock_version(document: Document, *, status: str, target: str) -> list[Docume
     return [row for row in renditions if row.status == status]
 
 
-def _audit_all(entries: list[dict]) -> None:
-    """Record audit rows after every write of the transaction: appending holds the chain's lock."""
-    for entry in entries:
-        audit_record(**entry)
-
-
 def review_entry(*, actor, text: str, action: str = "", section: str = "", section_label: str = "") -> dict:
     """Return one comment or internal note of ``review_status`` (docs/review.md gives the shape)."""
     return {
@@ -726,7 +726,7 @@ def document_approve(*, document: Document, reviewer, comment: str = "") -> list
                 "after": {"status": after, "comment": comment},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     # The finals are rendered by the worker (documents/finals.py), which tells the client once stored.
     _enqueue_on_commit(row.pk for row in approved if row.has_file)
     return approved
@@ -764,7 +764,7 @@ def document_reject(*, document: Document, reviewer, reason: str, comments: str 
                 "after": {"status": after, "reason": reason, "internalNote": bool(comments)},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     return rejected
 
 
@@ -815,7 +815,7 @@ def document_assign(*, document: Document, assignee, actor) -> list[Document]:
                 "after": {"assignedTo": str(assignee.pk)},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     if assignee.pk != actor.pk:
         after_commit(emails.assignee_notify, document_id=document.pk, assignee_id=assignee.pk)
     return assigned
@@ -883,7 +883,7 @@ def next_version(
                 "after": {"status": DocumentStatus.PENDING, "version": version, **metadata},
             }
         )
-    _audit_all(audits)
+    audit_record_all(audits)
     _enqueue_on_commit(row.pk for row in created)
     return created
 

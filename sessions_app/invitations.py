@@ -464,21 +464,26 @@ def invitation_accept(*, invitation: Invitation, user, metadata: dict | None = N
     return session
 
 
-def invitation_session_completed(*, session: Session, state=None) -> None:
+def invitation_session_completed(*, session: Session, state=None) -> list[dict]:
     """The completion hook (sessions_app.services.on_session_complete): the invitation is COMPLETED.
 
-    Runs inside session_complete's transaction, so the status moves with the session's.
+    Runs inside session_complete's transaction, so the status moves with the session's; returns the
+    audit entries, which session_complete records with its own.
     """
+    audits = []
     for invitation in Invitation.objects.select_for_update().filter(
         session=session, status=InvitationStatus.STARTED
     ):
         invitation.status = InvitationStatus.COMPLETED
         invitation.completed_at = session.completed_at or timezone.now()
         invitation.save(update_fields=["status", "completed_at", "updated_at"])
-        audit_record(
-            actor=session.user,
-            action="invitation.complete",
-            resource=invitation,
-            before={"status": InvitationStatus.STARTED},
-            after={"status": invitation.status, "session": str(session.pk)},
+        audits.append(
+            {
+                "actor": session.user,
+                "action": "invitation.complete",
+                "resource": invitation,
+                "before": {"status": InvitationStatus.STARTED},
+                "after": {"status": invitation.status, "session": str(session.pk)},
+            }
         )
+    return audits

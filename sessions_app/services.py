@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.chain import ChainLink
-from audit.services import audit_chain_link_sql, audit_record
+from audit.services import audit_chain_link_sql, audit_record, audit_record_all
 from questionnaires.answers import (
     ValidationResult,
     check_upload,
@@ -548,20 +548,26 @@ def session_complete(*, session: Session, actor=None) -> Session:
     session.last_activity_at = now
     session.progress = state.progress
     session.save(update_fields=["status", "completed_at", "last_activity_at", "progress", "updated_at"])
-    audit_record(
-        actor=actor or session.user,
-        action="session.complete",
-        resource=session,
-        before={"status": SessionStatus.IN_PROGRESS},
-        after={"status": SessionStatus.COMPLETED, "answered": state.progress["answered"]},
-    )
+    audits = [
+        {
+            "actor": actor or session.user,
+            "action": "session.complete",
+            "resource": session,
+            "before": {"status": SessionStatus.IN_PROGRESS},
+            "after": {"status": SessionStatus.COMPLETED, "answered": state.progress["answered"]},
+        }
+    ]
     if not (session.metadata or {}).get("preview"):  # an admin's preview produces no documents
         for hook in _completion_hooks:
-            hook(session=session, state=state)
+            audits += hook(session=session, state=state) or []
+    # Last: the audit chain's lock, which every audited write waits for, is held from here to the commit.
+    audit_record_all(audits)
     return session
 
 
-# Other apps (documents) register what must happen when a session completes, in the same transaction.
+# Other apps (documents, invitations) register what must happen when a session completes, in the same
+# transaction. A hook makes its changes and returns the audit entries of them (audit_record's keyword
+# arguments), which are recorded after every hook has run.
 _completion_hooks: list = []
 
 

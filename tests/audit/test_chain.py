@@ -17,7 +17,7 @@ from accounts.models import Organization
 from audit.chain import SIGNED_FIELDS, UNSIGNED_COLUMNS, ChainAnchor
 from audit.models import AuditLog
 from audit.partitions import audit_partitions_ensure
-from audit.services import audit_chain_anchor_before, audit_chain_verify, audit_record
+from audit.services import audit_chain_anchor_before, audit_chain_verify, audit_record, audit_record_all
 from tests.accounts.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,28 @@ def test_rows_are_chained_in_order_and_the_command_says_the_chain_is_intact():
         assert entry.previous_signature == previous.signature
     total = AuditLog.objects.count()
     assert _verify().startswith(f"Audit chain intact: {total} rows")
+
+
+def test_entries_recorded_together_are_chained_in_order_in_two_statements(django_assert_num_queries):
+    _record(2)
+    entries = [
+        {
+            "action": "thing.update",
+            "resource_type": "tests.thing",
+            "resource_id": uuid.uuid4(),
+            "after": {"step": i},
+        }
+        for i in range(3)
+    ]
+    with transaction.atomic(), django_assert_num_queries(2):  # the chain's end under its lock; one INSERT
+        recorded = audit_record_all(entries)
+    assert [entry.changes["after"]["step"] for entry in recorded] == [0, 1, 2]
+    rows = list(AuditLog.objects.order_by("chain_seq"))
+    assert [row.chain_seq for row in rows] == list(range(rows[0].chain_seq, rows[0].chain_seq + 5))
+    assert [row.id for row in rows[2:]] == [entry.id for entry in recorded]
+    assert _verify().startswith("Audit chain intact: 5 rows")
+    with django_assert_num_queries(0):
+        assert audit_record_all([]) == []
 
 
 def test_an_empty_trail_is_intact():

@@ -82,6 +82,47 @@ def test_completing_a_session_creates_a_pending_document_per_type_and_format_and
     assert all(events(d) == ["document.create"] for d in documents)
 
 
+def test_completion_takes_the_audit_chains_lock_once_after_all_its_other_writes(
+    client_a, org_a, media_root, monkeypatch
+):
+    # Every audited write in the system waits for the chain's lock: completing a session, which creates
+    # documents, records all its audit rows last, in one statement after the lock, so that it holds the
+    # lock for two round trips and the commit, not while it creates the documents.
+    from django.test.utils import CaptureQueriesContext
+
+    from sessions_app import services as session_services
+
+    completing = session_services.session_complete
+    captured = {}
+
+    def watched(**kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            session = completing(**kwargs)
+        captured["sql"] = [query["sql"] for query in queries.captured_queries]
+        return session
+
+    monkeypatch.setattr(session_services, "session_complete", watched)
+    session = complete_demo_session(user=client_a, organization=org_a)
+    sql = captured["sql"]
+    locks = [n for n, text in enumerate(sql) if "audit_chain_last_link" in text]
+    assert len(locks) == 1
+    writes = [
+        n for n, text in enumerate(sql) if text.startswith(("INSERT", "UPDATE")) and "audit_logs" not in text
+    ]
+    assert writes and max(writes) < locks[0]  # the session, the documents, the outbox: all before
+    audit_inserts = [text for text in sql if text.startswith('INSERT INTO "audit_logs"')]
+    assert len(audit_inserts) == 1
+    kinds = set(
+        AuditLog.objects.filter(
+            resource_id__in=[
+                session.pk,
+                *Document.objects.filter(session=session).values_list("pk", flat=True),
+            ]
+        ).values_list("event", flat=True)
+    )
+    assert {"session.complete", "document.create"} <= kinds
+
+
 def test_nothing_is_queued_when_the_completion_is_rolled_back(client_a, small, media_root):
     from django.db import transaction
 
