@@ -218,7 +218,7 @@ def _documents_create(*, session: Session, state, actor=None) -> tuple[list[Docu
         visible=state.evaluation.visible,
         answers=state.answers,
     )
-    created, audits = [], []
+    audits, wanted = [], []
     for plan in plans:
         document_type = types[plan.spec.slug]
         if not plan.generate:
@@ -235,36 +235,48 @@ def _documents_create(*, session: Session, state, actor=None) -> tuple[list[Docu
                 }
             )
             continue
-        for fmt in _formats(document_type):
-            document, made = Document.objects.get_or_create(
+        wanted += [(document_type, fmt) for fmt in _formats(document_type)]
+    # Two statements whatever the number of types: those already made (a completion is done once, under
+    # the session's lock, so none normally), then one INSERT of the others. bulk_create sends no post_save,
+    # so the session's cached list of documents is dropped here, once.
+    existing = set(
+        Document.objects.filter(session=session, version=1).values_list("document_type_id", "format")
+    )
+    metadata = {
+        "questionnaireId": str(session.questionnaire_id),
+        "questionnaireVersion": session.questionnaire_version,
+        "errors": [],
+    }
+    created = Document.objects.bulk_create(
+        [
+            Document(
                 session=session,
                 document_type=document_type,
                 format=fmt,
                 version=1,
-                defaults={
-                    "status": DocumentStatus.PENDING,
-                    "generation_metadata": {
-                        "questionnaireId": str(session.questionnaire_id),
-                        "questionnaireVersion": session.questionnaire_version,
-                        "errors": [],
-                    },
-                },
+                status=DocumentStatus.PENDING,
+                generation_metadata=dict(metadata),
             )
-            if made:
-                created.append(document)
-                audits.append(
-                    {
-                        "actor": actor,
-                        "action": "document.create",
-                        "resource": document,
-                        "after": {
-                            "status": DocumentStatus.PENDING,
-                            "documentType": document_type.slug,
-                            "format": fmt,
-                            "version": 1,
-                        },
-                    }
-                )
+            for document_type, fmt in wanted
+            if (document_type.pk, fmt) not in existing
+        ]
+    )
+    if created:
+        document_metadata_changed(created[0])
+    audits += [
+        {
+            "actor": actor,
+            "action": "document.create",
+            "resource": document,
+            "after": {
+                "status": DocumentStatus.PENDING,
+                "documentType": document.document_type.slug,
+                "format": document.format,
+                "version": 1,
+            },
+        }
+        for document in created
+    ]
     _enqueue_on_commit(document.pk for document in created)
     return created, audits
 
