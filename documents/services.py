@@ -117,13 +117,32 @@ def _enqueue_on_commit(document_ids) -> None:
     if not ids:
         return
     DocumentOutbox.objects.bulk_create([DocumentOutbox(document_id=pk) for pk in ids], ignore_conflicts=True)
+    # After commit, one message asks a worker to drain these rows: the request does not send a message per
+    # document (a completion makes one per type and format; fifty publishes were most of its time).
+    transaction.on_commit(lambda: _outbox_drain_request(ids), robust=True)
 
-    def outbox_send():
-        documents_outbox_drain(document_ids=ids)
 
-    # The drain never raises a broker error; robust also keeps any other failure after commit from
-    # turning the client's saved completion into an error page. The rows wait for the periodic drain.
-    transaction.on_commit(outbox_send, robust=True)
+def _outbox_drain_request(ids: list[str]) -> None:
+    """Ask a worker to send the generation messages of these outbox rows; never raises.
+
+    When the broker refuses, the rows say so (``attempts``, ``last_error``) and wait for the periodic
+    drain, as when a drain itself is refused; robust on_commit keeps any other failure after commit from
+    turning the client's saved completion into an error page.
+    """
+    from documents.tasks import documents_outbox_drain as drain_task
+
+    try:
+        drain_task.apply_async(kwargs={"document_ids": ids}, **_queue_options())
+    except Exception as refused:  # the transport's own errors: none may reach a client
+        message = f"{type(refused).__name__}: {refused}"[:MAX_ERROR_LENGTH]
+        DocumentOutbox.objects.filter(document_id__in=ids).update(
+            attempts=F("attempts") + 1, last_attempt_at=timezone.now(), last_error=message
+        )
+        logger.warning(
+            "The broker refused the generation of %s document(s); they wait in the outbox: %s",
+            len(ids),
+            message,
+        )
 
 
 def documents_outbox_drain(*, document_ids=None, limit: int = 500) -> int:

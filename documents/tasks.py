@@ -62,6 +62,7 @@ def documents_resume_stalled() -> int:
 
 
 @shared_task(name="documents.tasks.documents_outbox_drain", ignore_result=True)
-def documents_outbox_drain() -> int:
-    """Send the generation messages a broker outage held in the outbox (schedule every minute)."""
-    return services.documents_outbox_drain()
+def documents_outbox_drain(document_ids: list[str] | None = None) -> int:
+    """Send the generation messages waiting in the outbox: these documents' (a completion asks for them
+    once it commits), or all a broker outage held back (scheduled every minute)."""
+    return services.documents_outbox_drain(document_ids=document_ids)

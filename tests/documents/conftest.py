@@ -69,7 +69,7 @@ def small_session(client_a, small, media_root, django_capture_on_commit_callback
             answers={"Legal name": LEGAL_NAME, "Mission": MISSION},
             dormant_website="https://dormant-site.example",
         )
-    broker.queue_take()
+    broker.queue_take_delivered()
     return session
 
 

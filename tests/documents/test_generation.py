@@ -76,6 +76,12 @@ def test_completing_a_session_creates_a_pending_document_per_type_and_format_and
         (slug, fmt) for slug in DEMO_TYPE_SLUGS for fmt in ("PDF", "DOCX")
     }
     assert {(d.status, d.version) for d in documents} == {(DocumentStatus.PENDING, 1)}
+    # The request sends one message, whatever the number of documents: a worker's drain of their outbox
+    # rows sends the generation messages.
+    (request,) = broker.queue_take()
+    assert request["task"] == "documents.tasks.documents_outbox_drain"
+    assert sorted(request["kwargs"]["document_ids"]) == sorted(str(d.pk) for d in documents)
+    assert tasks.documents_outbox_drain.apply(kwargs=request["kwargs"]).get() == len(documents)
     queued = broker.queue_take()
     assert sorted(m["args"][0] for m in queued) == sorted(str(d.pk) for d in documents)
     assert {m["task"] for m in queued} == {"documents.tasks.document_generate"}

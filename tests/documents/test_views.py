@@ -163,7 +163,7 @@ def test_regenerating_a_rejected_document_creates_the_next_version_and_keeps_the
 ):
     reviewer = as_user(reviewer_a)
     reviewer.post(reverse("documents:reject", args=[pdf.pk]), {"reason": "Wrong figures."})
-    broker.queue_take()
+    broker.queue_take_delivered()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = reviewer.post(reverse("documents:regenerate", args=[pdf.pk]))
@@ -173,7 +173,7 @@ def test_regenerating_a_rejected_document_creates_the_next_version_and_keeps_the
     new_pdf = new.get(format="PDF")
     assert response.url == reverse("documents:detail", args=[new_pdf.pk])
     assert new_pdf.generation_metadata["previousDocumentId"] == str(pdf.pk)
-    assert sorted(m["args"][0] for m in broker.queue_take()) == sorted(str(d.pk) for d in new)
+    assert sorted(m["args"][0] for m in broker.queue_take_delivered()) == sorted(str(d.pk) for d in new)
     pdf.refresh_from_db()
     assert pdf.status == DocumentStatus.REJECTED and pdf.storage_url.endswith("/v1/business-plan.pdf")
     assert reviewer.post(reverse("documents:regenerate", args=[pdf.pk])).status_code == 409
