@@ -26,32 +26,16 @@ from audit.models import AuditLog
 from core import tenancy
 
 
-def audit_record(
-    *,
-    actor=None,
-    action: str,
-    resource: models.Model | None = None,
-    resource_type: str | None = None,
-    resource_id: uuid.UUID | str | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    link: ChainLink | None = None,
-) -> AuditLog:
+def audit_record(*, link: ChainLink | None = None, **event: Any) -> AuditLog:
     """Write one audit row for a state change; call it inside the service's transaction.
 
+    ``event`` is what the row records: ``action`` and, as they apply, ``actor``, ``resource`` (or
+    ``resource_type`` and ``resource_id``), ``before`` and ``after`` (``_entry`` reads them).
     Appending takes the chain's lock until the transaction ends, so call it last, after the change.
     A writer that read the chain's end in its own last statement (``audit_chain_link_sql()``) passes
     it as ``link`` and saves a round trip.
     """
-    entry = _entry(
-        actor=actor,
-        action=action,
-        resource=resource,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        before=before,
-        after=after,
-    )
+    entry = _entry(**event)
     using = router.db_for_write(AuditLog)
     # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
     with transaction.atomic(using=using, savepoint=False):

@@ -134,15 +134,16 @@ def _outbox_drain_request(ids: list[str]) -> None:
     try:
         drain_task.apply_async(kwargs={"document_ids": ids}, **_queue_options())
     except Exception as refused:  # the transport's own errors: none may reach a client
-        message = f"{type(refused).__name__}: {refused}"[:MAX_ERROR_LENGTH]
-        DocumentOutbox.objects.filter(document_id__in=ids).update(
-            attempts=F("attempts") + 1, last_attempt_at=timezone.now(), last_error=message
-        )
-        logger.warning(
-            "The broker refused the generation of %s document(s); they wait in the outbox: %s",
-            len(ids),
-            message,
-        )
+        _outbox_refused(DocumentOutbox.objects.filter(document_id__in=ids), refused, at=timezone.now())
+
+
+def _outbox_refused(rows, error: Exception, *, at) -> None:
+    """Note on the outbox rows that the broker refused their messages; they wait for the next drain."""
+    message = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+    count = rows.update(attempts=F("attempts") + 1, last_attempt_at=at, last_error=message)
+    logger.warning(
+        "The broker refused the generation of %s document(s); they wait in the outbox: %s", count, message
+    )
 
 
 def documents_outbox_drain(*, document_ids=None, limit: int = 500) -> int:
@@ -171,15 +172,8 @@ def documents_outbox_drain(*, document_ids=None, limit: int = 500) -> int:
         if sent:
             DocumentOutbox.objects.filter(pk__in=[row.pk for row in sent]).delete()
         if error is not None:
-            message = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
-            DocumentOutbox.objects.filter(pk__in=[row.pk for row in rows[len(sent) :]]).update(
-                attempts=F("attempts") + 1, last_attempt_at=now, last_error=message
-            )
-            logger.warning(
-                "The broker refused the generation of %s document(s); they wait in the outbox: %s",
-                len(rows) - len(sent),
-                message,
-            )
+            left = DocumentOutbox.objects.filter(pk__in=[row.pk for row in rows[len(sent) :]])
+            _outbox_refused(left, error, at=now)
         # A message that an outage held back is on the document's record: it explains the wait.
         audit_record_all(
             [
