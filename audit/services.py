@@ -31,9 +31,9 @@ def audit_record(*, link: ChainLink | None = None, **event: Any) -> AuditLog:
 
     ``event`` is what the row records: ``action`` and, as they apply, ``actor``, ``resource`` (or
     ``resource_type`` and ``resource_id``), ``before`` and ``after`` (``_entry`` reads them).
-    Appending takes the chain's lock until the transaction ends, so call it last, after the change.
-    A writer that read the chain's end in its own last statement (``audit_chain_link_sql()``) passes
-    it as ``link`` and saves a round trip.
+    Appending takes the chain's lock until the transaction ends, so call it last, after the change:
+    the INSERT then travels with the COMMIT. A writer that read the chain's end in its own last
+    statement (``audit_chain_link_sql()``) passes it as ``link`` and saves a round trip.
     """
     entry = _entry(**event)
     using = router.db_for_write(AuditLog)
@@ -48,10 +48,10 @@ def audit_record_all(entries: list[dict[str, Any]]) -> list[AuditLog]:
     """Write several audit rows, in order, as ``audit_record(**entry)`` each would, in two statements.
 
     The rows are built before the chain's lock is taken; then one statement takes it and reads the
-    chain's end, and one INSERT appends them all. A service that makes several changes (completing a
-    session creates documents, moves an invitation) collects their entries and records them last, so
-    that the lock every audited write in the system waits for is held for two round trips and the
-    commit, not for the service's work.
+    chain's end, and one INSERT, sent with the COMMIT, appends them all. A service that makes several
+    changes (completing a session creates documents, moves an invitation) collects their entries and
+    records them last, so that the lock every audited write in the system waits for is held for two
+    round trips, not for the service's work.
     """
     built = [_entry(**entry) for entry in entries]
     if not built:
@@ -127,8 +127,9 @@ def _insert(entries: list[AuditLog], *, using: str) -> None:
         for entry in entries
         for field in fields
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql + ", ".join([row] * len(entries)), params)
+    # Sent with the transaction's COMMIT, in one round trip, unless another statement comes first: the
+    # chain's lock is released as soon as the row is written (core/postgresql/base.py).
+    connection.run_with_commit(sql + ", ".join([row] * len(entries)), params)
     for entry in entries:
         entry._state.adding = False
         entry._state.db = using

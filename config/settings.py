@@ -111,7 +111,8 @@ TEMPLATES = [
 # ----------------------------------------------------------------- Database
 
 DATABASES = {"default": env.db_url_config(embedded.database_url())}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# Django's backend, plus statements sent with the COMMIT (core/postgresql/base.py: the audit row).
+DATABASES["default"]["ENGINE"] = "core.postgresql"
 # A unix-socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = not env.bool("DATABASE_POOL", default=not TESTING)
@@ -133,7 +134,7 @@ if TESTING:
 # audit partitions, VACUUM, backups). Unset, maintenance uses the default connection.
 if env("DATABASE_OWNER_URL", default=""):
     DATABASES["owner"] = env.db_url_config(env("DATABASE_OWNER_URL"))
-    DATABASES["owner"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASES["owner"]["ENGINE"] = "core.postgresql"
     DATABASES["owner"]["HOST"] = unquote(DATABASES["owner"].get("HOST", ""))
     DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 MAINTENANCE_DATABASE = "owner" if "owner" in DATABASES else "default"
@@ -143,7 +144,7 @@ DATABASE_ROUTERS = ["config.ops.routers.ReplicaRouter"]
 DATABASE_REPLICAS = []
 for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
     _replica = env.db_url_config(_url)
-    _replica["ENGINE"] = "django.db.backends.postgresql"
+    _replica["ENGINE"] = "core.postgresql"
     _replica["HOST"] = unquote(_replica.get("HOST", ""))
     _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **_replica.get("OPTIONS", {})}
     _replica["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]

@@ -149,24 +149,42 @@ def _answer_for(question: dict, rng: random.Random) -> tuple[list[tuple[str, str
 @dataclass
 class Totals:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    ended: list[tuple[float, str]] = field(default_factory=list)  # (monotonic time, kind) of each request
+    # (monotonic time it ended, kind, milliseconds) of each request
+    ended: list[tuple[float, str, float]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     accepted: list[tuple[str, str, dict | None]] = field(default_factory=list)  # session, question, value
     completed: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+class DeadlineReached(Exception):
+    """The run's end came before this client's next request."""
+
+
 class Client:
-    def __init__(self, number: int, port: int, plan: dict, totals: Totals, think: float, deadline: float):
+    def __init__(
+        self,
+        number: int,
+        port: int,
+        plan: dict,
+        totals: Totals,
+        think: float,
+        deadline: float,
+        *,
+        start_at: float = 0.0,
+        repeat: bool = False,
+    ):
         self.port, self.plan, self.totals = port, plan, totals
         self.cookie = plan["cookies"][number]
         self.rng = random.Random(number)
         self.think, self.deadline = think, deadline
+        # A stepped run starts each client with its step and has it begin a new session after each one.
+        self.start_at, self.repeat = start_at, repeat
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(self, kind: str, method: str, path: str, body: str | None = None, htmx: bool = False):
         if time.monotonic() > self.deadline:
-            raise TimeoutError("deadline")
+            raise DeadlineReached
         headers = {"Cookie": self.cookie, "X-CSRFToken": CSRF, "Host": "127.0.0.1"}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -188,15 +206,22 @@ class Client:
         elapsed = (time.perf_counter() - started) * 1000
         with self.totals.lock:
             self.totals.latencies[kind].append(elapsed)
-            self.totals.ended.append((time.monotonic(), kind))
+            self.totals.ended.append((time.monotonic(), kind, elapsed))
         return response.status, response.getheader("Location"), content.decode("utf-8", "replace")
 
     def pause(self):
         time.sleep(self.rng.uniform(0, 2 * self.think))
 
     def run(self):
+        time.sleep(max(0.0, self.start_at - time.monotonic()))
         try:
             self._complete_questionnaire()
+            while self.repeat:
+                self._complete_questionnaire()
+        except DeadlineReached:
+            if not self.repeat:  # a single session must end before the deadline; a stepped run just stops
+                with self.totals.lock:
+                    self.totals.errors.append("the deadline came before the session was completed")
         except Exception as failure:
             with self.totals.lock:
                 self.totals.errors.append(f"{type(failure).__name__}: {failure}")
@@ -342,6 +367,80 @@ def _lost_answers(accepted) -> list[str]:
     return lost
 
 
+# --- Stepped runs: the capacity ----------------------------------------------------------------------------
+
+P95_LIMIT_MS = 250  # the budget every request type must keep (docs/operations.md)
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("client counts are whole numbers, comma-separated") from None
+    if not counts or any(b <= a for a, b in zip(counts, counts[1:], strict=False)) or counts[0] < 1:
+        raise argparse.ArgumentTypeError("client counts must rise from at least 1, e.g. 40,80,120")
+    return counts
+
+
+def _step_start(number: int, counts: list[int], seconds: float, ramp: float) -> float:
+    """When client `number` starts, in seconds from the run's start: with the first step that has it,
+    the step's new clients spread over a quarter of the step (at most `ramp` seconds)."""
+    previous = 0
+    for index, count in enumerate(counts):
+        if number < count:
+            spread = min(ramp, seconds / 4)
+            return index * seconds + spread * (number - previous) / (count - previous)
+        previous = count
+    raise ValueError(number)
+
+
+def _steps_report(ended, started: float, counts: list[int], seconds: float) -> list[dict]:
+    """Throughput and latency of each step, over its last two thirds (after its clients have started)."""
+    report = []
+    for index, count in enumerate(counts):
+        low, high = started + index * seconds + seconds / 3, started + (index + 1) * seconds
+        inside = [(kind, ms) for at, kind, ms in ended if low <= at < high]
+        by_kind = defaultdict(list)
+        for kind, ms in inside:
+            by_kind[kind].append(ms)
+        report.append(
+            {
+                "clients": count,
+                "requests_per_second": round(len(inside) / (high - low), 1),
+                "all": _percentiles([ms for _, ms in inside]),
+                **{kind: _percentiles(values) for kind, values in sorted(by_kind.items())},
+            }
+        )
+    return report
+
+
+def _capacity(steps: list[dict]) -> float | None:
+    """The rate of the last step before the first whose p95 (all requests) passed the limit."""
+    capacity = None
+    for step in steps:
+        if not step["all"] or step["all"]["p95_ms"] >= P95_LIMIT_MS:
+            break
+        capacity = step["requests_per_second"]
+    return capacity
+
+
+def _steps_table(steps: list[dict], capacity: float | None, think: float) -> str:
+    lines = [
+        f"Stepped run, mean pause {think} s; capacity (p95 under {P95_LIMIT_MS} ms): "
+        + (f"{capacity} requests/s" if capacity is not None else "not reached at the first step"),
+        "| clients | requests/s | p50 | p95 | answer p95 | section p95 | review p95 | complete p95 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for step in steps:
+        p95 = [
+            f"{step[kind]['p95_ms']:.0f} ms" if step.get(kind) else "–"
+            for kind in ("all", "answer", "section", "review", "complete")
+        ]
+        p50 = f"{step['all']['p50_ms']:.0f} ms" if step["all"] else "–"
+        lines.append(f"| {step['clients']} | {step['requests_per_second']} | {p50} | {' | '.join(p95)} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=200)
@@ -352,7 +451,18 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="sample the workers with py-spy in the run's steady middle"
     )
+    parser.add_argument(
+        "--steps",
+        type=_counts,
+        help="a stepped run: client counts, comma-separated (e.g. 40,80,120), each for --step-seconds;"
+        " clients start new sessions until the run ends, and the capacity is the step rate before p95"
+        " passes 250 ms",
+    )
+    parser.add_argument("--step-seconds", type=float, default=45)
     args = parser.parse_args()
+    if args.steps:
+        args.clients = max(args.steps)
+        args.deadline = len(args.steps) * args.step_seconds
 
     print(f"Preparing {DATABASE} with the demo data and {args.clients} clients…", flush=True)
     plan = _prepare(args.clients)
@@ -376,11 +486,18 @@ def main() -> int:
             ).start()
         threads = []
         for number in range(args.clients):
-            client = Client(number, port, plan, totals, args.think, deadline)
+            if args.steps:
+                start_at = started + _step_start(number, args.steps, args.step_seconds, args.ramp)
+                client = Client(
+                    number, port, plan, totals, args.think, deadline, start_at=start_at, repeat=True
+                )
+            else:
+                client = Client(number, port, plan, totals, args.think, deadline)
             thread = threading.Thread(target=client.run, daemon=True)
             threads.append(thread)
             thread.start()
-            time.sleep(args.ramp / max(1, args.clients))
+            if not args.steps:
+                time.sleep(args.ramp / max(1, args.clients))
         for thread in threads:
             thread.join(timeout=max(0.1, deadline + 30 - time.monotonic()))
         elapsed = time.monotonic() - started
@@ -420,8 +537,12 @@ def main() -> int:
         | {kind: _percentiles(values) for kind, values in sorted(totals.latencies.items())},
         "cpu": profile.cpu_account(cpu_before, cpu_after, requests),
     }
+    if args.steps:
+        result["think_seconds"] = args.think
+        result["steps"] = _steps_report(totals.ended, started, args.steps, args.step_seconds)
+        result["capacity_rps"] = _capacity(result["steps"])
     if window and raw_profile.exists():
-        in_window = Counter(kind for at, kind in totals.ended if window[0] <= at <= window[1])
+        in_window = Counter(kind for at, kind, _ in totals.ended if window[0] <= at <= window[1])
         summary = profile.summarise(raw_profile.read_text(errors="replace"))
         profile_table = profile.table(summary, in_window)
         (ROOT / "bench" / "results" / "load-profile.md").write_text(profile_table + "\n")
@@ -432,7 +553,11 @@ def main() -> int:
     (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
-    ok = not totals.errors and not lost and completed_in_database == args.clients
+    if args.steps:
+        print(_steps_table(result["steps"], result["capacity_rps"], args.think))
+    # A stepped run ends with sessions in progress: every one it completed must be completed in the database.
+    expected_completed = len(totals.completed) if args.steps else args.clients
+    ok = not totals.errors and not lost and completed_in_database == expected_completed
     print("PASS" if ok else "FAIL", flush=True)
     return 0 if ok else 1
 
