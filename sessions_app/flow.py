@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from questionnaires.rules import Engine, Evaluation, industry_key
@@ -26,13 +27,15 @@ class StoredAnswer:
 
 @dataclass(frozen=True)
 class FlowState:
+    """Where a client stands: the rules' decisions, and what follows from them (derived when first asked).
+
+    The state before an answer is only asked what was visible and required; the sections, progress
+    and what is missing are derived, in one pass over the questionnaire, by the states that are shown.
+    """
+
     evaluation: Evaluation
     answers: Mapping[str, StoredAnswer]
-    visible_sections: tuple  # SectionData with at least one visible question, in order
-    progress: dict
-    missing: tuple  # QuestionData: visible and required but unanswered, or visible and invalid
-    minutes_left: int | None = None
-    section_questions: Mapping[str, tuple] = field(default_factory=dict)  # section id -> visible questions
+    structure: Any = field(repr=False, compare=False)
     industry: str | None = None  # the industry the rules were evaluated for (from an answer, or chosen)
 
     def is_visible(self, question_id: str) -> bool:
@@ -46,6 +49,42 @@ class FlowState:
             if section.id == section_id:
                 return index
         return None
+
+    @property
+    def visible_sections(self) -> tuple:
+        """The sections with at least one visible question, in order (SectionData)."""
+        return self._derived.visible_sections
+
+    @property
+    def section_questions(self) -> Mapping[str, tuple]:
+        """Section id -> its visible questions."""
+        return self._derived.section_questions
+
+    @property
+    def progress(self) -> dict:
+        return self._derived.progress
+
+    @property
+    def missing(self) -> tuple:
+        """QuestionData: visible and required but unanswered, or visible and invalid."""
+        return self._derived.missing
+
+    @property
+    def minutes_left(self) -> int | None:
+        return self._derived.minutes_left
+
+    @cached_property
+    def _derived(self) -> _Derived:
+        return _derive(self.structure, self.evaluation, self.answers)
+
+
+@dataclass(frozen=True)
+class _Derived:
+    visible_sections: tuple
+    section_questions: Mapping[str, tuple]
+    progress: dict
+    missing: tuple
+    minutes_left: int | None
 
 
 def is_answered(answer: StoredAnswer | None) -> bool:
@@ -61,7 +100,7 @@ def flow_state(
     previous: FlowState | None = None,
     changed: Iterable[str] = (),
 ) -> FlowState:
-    """Evaluate the rules on the valid answers and derive sections, progress and what is missing.
+    """Evaluate the rules on the valid answers; the state derives sections, progress and what is missing.
 
     With the ``previous`` state of the same session and the questions ``changed`` since, the engine
     decides again only what those answers can move (``Engine.evaluate_change``, same result).
@@ -72,7 +111,10 @@ def flow_state(
         evaluation = engine.evaluate_change(previous.evaluation, valid, changed, industry=industry)
     else:
         evaluation = engine.evaluate(valid, industry=industry)
+    return FlowState(evaluation=evaluation, answers=answers, structure=structure, industry=industry)
 
+
+def _derive(structure, evaluation: Evaluation, answers: Mapping[str, StoredAnswer]) -> _Derived:
     visible_sections, section_questions, missing = [], {}, []
     total = answered = 0
     for section in structure.sections:
@@ -93,15 +135,12 @@ def flow_state(
     minutes_left = None
     if structure.estimated_time:
         minutes_left = math.ceil(structure.estimated_time * (1 - answered / total)) if total else 0
-    return FlowState(
-        evaluation=evaluation,
-        answers=answers,
+    return _Derived(
         visible_sections=tuple(visible_sections),
+        section_questions=section_questions,
         progress={"percentage": percentage, "answered": answered, "total": total},
         missing=tuple(missing),
         minutes_left=minutes_left,
-        section_questions=section_questions,
-        industry=industry,
     )
 
 

@@ -183,6 +183,22 @@ def test_an_answer_that_changes_no_visibility_keeps_the_adaptive_state_and_moves
     assert Response.objects.get(session=session, question=flow.team_size).value == {"number": 5}
 
 
+def test_saving_an_answer_walks_the_questionnaire_once_for_the_state_after_it(session, flow, monkeypatch):
+    from sessions_app import flow as flow_module
+
+    walks = []
+    real_derive = flow_module._derive
+    monkeypatch.setattr(flow_module, "_derive", lambda *args: walks.append(args) or real_derive(*args))
+    saved = answer(session, flow.has_product, flow.yes)
+    # The state before the answer is asked only what was visible and required.
+    assert len(walks) == 1 and walks[0][1] is saved.state.evaluation
+    assert not saved.previous.is_visible(str(flow.product_name.id))
+    assert saved.state.progress == {"percentage": 25, "answered": 1, "total": 4}
+    assert len(walks) == 1  # derived once, then kept
+    with pytest.raises(AttributeError):  # and, like the rest of the state, not to be changed
+        saved.state.progress = {}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_answers_and_other_audited_writes_lose_nothing_and_keep_one_chain(org_a, client_a):
     """Threads answer one session (three of them the same question) while others write audit entries."""
