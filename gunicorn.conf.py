@@ -46,12 +46,3 @@ access_log_format = json.dumps(
         "user_agent": "%(a)s",
     }
 )
-
-
-def post_fork(server, worker):
-    # A thread back from PostgreSQL waits for the GIL while another renders a page: up to the switch
-    # interval (CPython's default 5 ms). A writer holding the audit chain's lock waits so too, and every
-    # other writer waits behind it. A shorter interval hands the GIL over sooner (docs/operations.md).
-    import sys
-
-    sys.setswitchinterval(float(os.environ.get("GUNICORN_SWITCH_INTERVAL", 0.001)))
