@@ -1,6 +1,7 @@
 """Load test: simulated clients complete the demo questionnaire against gunicorn on this machine.
 
     .venv/bin/python -m bench.load.run [--clients 200] [--ramp 20] [--think 2] [--deadline 240]
+    .venv/bin/python -m bench.load.run --think 0.5 --steps 20,40,60,80 [--step-seconds 45]
 
 A database of its own (`acqs_load`, recreated each run) on the configured or embedded PostgreSQL gets
 the demo data (`seed_demo`) and one client account per simulated client, each already logged in (the
@@ -16,6 +17,10 @@ generator itself, gunicorn, PostgreSQL, everything else: it all runs on the same
 generator's share is measured, not guessed). With ``--profile``, py-spy samples the workers during the
 steady middle of the run and the CPU is broken down by request type and layer (bench/load/profile.py),
 printed as the table of docs/operations.md and written to bench/results/load-profile.md.
+
+With ``--steps``, the run is stepped: each client count in turn for ``--step-seconds``, the clients
+beginning a new session whenever they complete one; each step's throughput and latency are printed, and
+the capacity, the throughput of the last step before the p95 of all requests passes 250 ms.
 """
 
 from __future__ import annotations
