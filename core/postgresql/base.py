@@ -19,9 +19,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 
+import psycopg
 from django.db.backends.postgresql import base
 from django.db.backends.utils import debug_transaction
+
+# Pipeline mode needs libpq 14 or later (psycopg-binary ships its own); with an older system libpq the
+# kept statements are sent just before the COMMIT instead: the same result, one round trip more.
+PIPELINE = psycopg.Pipeline.is_supported()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -60,7 +66,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         kept, self._with_commit = self._with_commit, []
         with debug_transaction(self, "COMMIT"), self.wrap_database_errors:
             started = time.monotonic()
-            with self.connection.pipeline(), self.connection.cursor() as cursor:
+            together = self.connection.pipeline() if PIPELINE else nullcontext()
+            with together, self.connection.cursor() as cursor:
                 for sql, params in kept:
                     cursor.execute(sql, params)
                 self.connection.commit()

@@ -73,3 +73,16 @@ def test_outside_a_transaction_the_statement_runs_at_once(probe):
     connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", [8])
     assert connection.kept_for_commit == ()
     assert _numbers() == [8]
+
+
+def test_without_pipeline_mode_the_kept_statement_goes_just_before_the_commit(probe, monkeypatch):
+    from core.postgresql import base
+
+    monkeypatch.setattr(base, "PIPELINE", False)  # a system libpq older than 14
+    with transaction.atomic():
+        connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", [9])
+        assert connection.kept_for_commit
+    assert _numbers() == [9]
+    with pytest.raises(DataError), transaction.atomic():
+        connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", ["not a number"])
+    assert _numbers() == [9]
