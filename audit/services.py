@@ -35,13 +35,7 @@ def audit_record(*, link: ChainLink | None = None, **event: Any) -> AuditLog:
     the INSERT then travels with the COMMIT. A writer that read the chain's end in its own last
     statement (``audit_chain_link_sql()``) passes it as ``link`` and saves a round trip.
     """
-    entry = _entry(**event)
-    using = router.db_for_write(AuditLog)
-    # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
-    with transaction.atomic(using=using, savepoint=False):
-        chain_append(entry, using=using, link=link)
-        _insert([entry], using=using)
-    return entry
+    return _append([_entry(**event)], link=link)[0]
 
 
 def audit_record_all(entries: list[dict[str, Any]]) -> list[AuditLog]:
@@ -53,12 +47,15 @@ def audit_record_all(entries: list[dict[str, Any]]) -> list[AuditLog]:
     records them last, so that the lock every audited write in the system waits for is held for two
     round trips, not for the service's work.
     """
-    built = [_entry(**entry) for entry in entries]
-    if not built:
-        return []
+    return _append([_entry(**entry) for entry in entries]) if entries else []
+
+
+def _append(built: list[AuditLog], *, link: ChainLink | None = None) -> list[AuditLog]:
+    """Link built rows to the chain's end, in order, and INSERT them in one statement."""
     using = router.db_for_write(AuditLog)
+    # The chain lock lasts as long as the transaction: without one it would end before the INSERT.
     with transaction.atomic(using=using, savepoint=False):
-        link = None  # the first append reads the chain's end under its lock; the others follow it
+        # The first reads the chain's end under its lock (unless the caller read it); the others follow it.
         for entry in built:
             chain_append(entry, using=using, link=link)
             link = ChainLink(now=entry.timestamp, seq=entry.chain_seq, signature=entry.signature)
