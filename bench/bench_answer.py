@@ -25,10 +25,10 @@ TARGET_RATIO = 1.3
 
 
 def _prepare_django():
-    """Point Django at a fresh `acqs_bench` database on the same server, migrated."""
+    """Point Django at a fresh `acqs_bench` database on the same server, migrated, as the app's role."""
     from bench.database import bench_django_setup
 
-    bench_django_setup("acqs_bench")
+    bench_django_setup("acqs_bench", as_app_role=True)
     from django.conf import settings
 
     settings.ROOT_URLCONF = "bench.urls"
@@ -60,6 +60,15 @@ def _timed(conn, method, path, body, headers) -> float:
 
 def main(requests: int = 300, size: int = 200) -> dict:
     _prepare_django()
+    from core import tenancy
+
+    with tenancy.tenant_scope(tenancy.SYSTEM):  # the author's and the invitation's work, set up directly
+        user, session, target = _questionnaire_with_a_session(size)
+    return _measure(user, session, target, requests=requests, size=size)
+
+
+def _questionnaire_with_a_session(size: int):
+    """A published questionnaire of ``size`` NUMBER questions, each shown or required by the one before."""
     from django.utils import timezone
 
     from accounts.models import Organization, User
@@ -92,8 +101,10 @@ def main(requests: int = 300, size: int = 200) -> dict:
             target_question_ids=[questions[i].id],
         )
     session = services.session_start(user=user, questionnaire=questionnaire)
-    target = questions[0]
+    return user, session, questions[0]
 
+
+def _measure(user, session, target, *, requests: int, size: int) -> dict:
     from bench.database import quiet_server
 
     server = quiet_server(_wsgi_app())

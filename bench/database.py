@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import unquote
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 
 def bench_database_use(name: str) -> str:
@@ -34,24 +37,54 @@ def bench_database_use(name: str) -> str:
     return os.environ["DATABASE_URL"]
 
 
-def bench_django_setup(name: str) -> None:
+def bench_django_setup(name: str, *, as_app_role: bool = False) -> None:
     """Point Django at a fresh database `name` (and a cache prefix of its own), set it up and migrate.
 
-    DEBUG is off, as in production: no query log grows in memory while a benchmark runs.
+    DEBUG is off, as in production: no query log grows in memory while a benchmark runs. With
+    ``as_app_role`` the process then connects as the application's role, as `make run` and a deployment
+    do, so that row-level security costs what it costs in production; the migrations run first, as the
+    tables' owner, in a process of their own. The benchmark's own setting-up then needs
+    ``tenancy.tenant_scope(tenancy.SYSTEM)``.
     """
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["CACHE_KEY_PREFIX"] = name.replace("_", "-")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    bench_database_use(name)
+    owner_url = bench_database_use(name)
+    if as_app_role:
+        _migrate_as_owner()
+        os.environ["DATABASE_OWNER_URL"] = owner_url
+        os.environ["DATABASE_URL"] = app_role_url(owner_url)
 
     import django
     from django.conf import settings
 
     django.setup()
     settings.DEBUG = False
-    from django.core.management import call_command
+    if not as_app_role:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
+
+
+def app_role_url(owner_url: str) -> str:
+    """The owner's URL with the application's role (config.embedded.APP_ROLE) as its user.
+
+    DATABASE_APP_URL, when set, names the application's connection for a configured server (with its
+    password); its database is replaced by the owner's, the benchmark's own.
+    """
+    from config.embedded import APP_ROLE
+
+    owner = urlsplit(owner_url)
+    configured = os.environ.get("DATABASE_APP_URL")
+    if configured:
+        return urlunsplit(urlsplit(configured)._replace(path=owner.path))
+    host = owner.netloc.rpartition("@")[2]
+    return urlunsplit(owner._replace(netloc=f"{APP_ROLE}@{host}"))
+
+
+def _migrate_as_owner() -> None:
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    subprocess.run([sys.executable, str(manage), "migrate", "--noinput", "-v", "0"], check=True)
 
 
 def quiet_server(app):

@@ -44,6 +44,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from bench.database import app_role_url  # noqa: E402 (after the path)
 from bench.load import profile  # noqa: E402 (after the path)
 
 DATABASE = "acqs_load"
@@ -306,6 +307,10 @@ def _start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # As `make run` and a deployment: the web processes connect as the application's role, which
+        # row-level security restricts; this process keeps the owner's connection to set up and check.
+        "DATABASE_URL": app_role_url(os.environ["DATABASE_URL"]),
+        "DATABASE_OWNER_URL": os.environ["DATABASE_URL"],
     }
     # With DEBUG off the pages name static files by their hashed names, read from the manifest that
     # collectstatic writes (as `make serve` and the Procfile's release step do).
