@@ -1,12 +1,20 @@
-"""The two row tests that read other tables, in PL/pgSQL: same rules, plans kept between statements.
+"""The two row tests that read other tables, in PL/pgSQL with the owner's rights: same answers, cheaper.
 
 `app_user_visible()` and `app_session_visible()` (0001) decide which rows of sessions, responses,
 documents, API keys and the tables hung off a session a connection sees. As SQL functions with an
 EXISTS they cannot be inlined, and PostgreSQL then parses and plans their body afresh in every
-statement that calls them: about 0.15 ms a call site, and an answer's one write statement has four
-(a policy's USING and its WITH CHECK, on responses and on sessions). A PL/pgSQL function keeps its
-query's plan for the connection's life, so a call costs a few microseconds. The expressions are those
-of 0001, word for word; STABLE keeps them reading with the calling statement's snapshot, as before.
+statement that calls them, and an answer's one write statement has four call sites (a policy's USING
+and its WITH CHECK, on responses and on sessions). A PL/pgSQL function keeps its query's plan for the
+connection's life.
+
+They also run with their owner's rights (SECURITY DEFINER, the tables' owner, whom row-level security
+does not restrict), so that the sessions and users rows they read are not put through those tables'
+own policies again: app_session_visible() used to call app_user_visible() for the session it read.
+That changes no answer, because each EXISTS already names the condition those policies would add (the
+user is the named user, or belongs to the tenant), and `app.tenant` and `app.user_id` are the
+caller's settings either way. The expressions are those of 0001, word for word; STABLE keeps them
+reading with the calling statement's snapshot, and search_path is pinned as for every function here
+that runs with the owner's rights.
 """
 
 from importlib import import_module
@@ -15,7 +23,7 @@ from django.db import migrations
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION app_user_visible(target uuid) RETURNS boolean
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
     RETURN app_tenant() = 'system'
         OR target::text = current_setting('app.user_id', true)
@@ -25,7 +33,7 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION app_session_visible(target uuid) RETURNS boolean
-    LANGUAGE plpgsql STABLE AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
     RETURN app_tenant() = 'system'
         OR EXISTS (
@@ -37,7 +45,8 @@ END
 $$;
 """
 
-# Back to the SQL functions of 0001 (CREATE OR REPLACE may change a function's language).
+# Back to the SQL functions of 0001: CREATE OR REPLACE sets the language, the rights (SECURITY INVOKER
+# when unsaid) and the settings (none) anew.
 SQL_FUNCTIONS = import_module("config.migrations.0001_row_level_security").FUNCTIONS
 
 
