@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.utils import timezone
 
 from audit.chain import ChainLink
@@ -67,11 +67,15 @@ class SaveResult:
 
 
 def session_answers(*, session: Session) -> dict[str, StoredAnswer]:
-    """Return the session's stored answers, valid or not, keyed by question id (one query)."""
-    rows = Response.objects.filter(session=session).values_list(
-        "question_id", "value", "is_valid", "validation_errors", "id", "revision"
-    )
-    return _stored_answers(rows)
+    """Return the session's stored answers, valid or not, keyed by question id (one query).
+
+    Read by session_answers_json() (sessions_app migration 0010), which asks row-level security about
+    the session once rather than about every answer, from the database the router reads responses from.
+    """
+    with connections[router.db_for_read(Response)].cursor() as cursor:
+        cursor.execute("SELECT session_answers_json(%s)", [session.pk])
+        (rows,) = cursor.fetchone()
+    return _stored_answers(json.loads(rows) if isinstance(rows, str) else rows)
 
 
 def session_flow(*, session: Session, answers: dict[str, StoredAnswer] | None = None) -> FlowState:

@@ -1,5 +1,7 @@
 """Row-level security: the application's role sees only the organization its request or task acts for."""
 
+import json
+
 import psycopg
 import pytest
 from django.db import connection
@@ -95,16 +97,29 @@ def test_each_request_scopes_the_connection_to_the_users_organization(client, cl
 
 
 def test_the_answer_paths_function_reads_another_tenants_answers_as_none(two_tenants, client_a, client_b):
-    """session_answers_json() runs with the caller's rights, so row security filters what it reads."""
+    """session_answers_json() asks about the session once, for the caller's scope, then reads its answers
+    with the owner's rights: the rows the policy would let through, or none (sessions_app 0010)."""
     org_a, _ = two_tenants
     with connection.cursor() as cursor:
         cursor.execute("SELECT user_id, id FROM sessions")
         session_of = dict(cursor.fetchall())
+        # The owner (the suite's role) is not subject to the policies: it reads any session's answers.
+        cursor.execute("SELECT session_answers_json(%s)", [session_of[client_b.pk]])
+        assert len(json.loads(cursor.fetchone()[0])) == 1  # Django's connection reads jsonb as text
+    answers = "SELECT session_answers_json(%s)"
     with app_role_connection() as conn:
+        assert conn.execute(answers, [session_of[client_a.pk]]).fetchone()[0] == []  # nobody named
         conn.execute("SELECT set_config('app.tenant', %s, false)", [str(org_a.pk)])
-        own = conn.execute("SELECT session_answers_json(%s)", [session_of[client_a.pk]]).fetchone()[0]
-        other = conn.execute("SELECT session_answers_json(%s)", [session_of[client_b.pk]]).fetchone()[0]
-    assert len(own) == 1 and other == []
+        own = conn.execute(answers, [session_of[client_a.pk]]).fetchone()[0]
+        other = conn.execute(answers, [session_of[client_b.pk]]).fetchone()[0]
+        assert len(own) == 1 and other == []
+        # A client named alone (before a tenant is set) reads its own session's answers, no one else's.
+        conn.execute(
+            "SELECT set_config('app.tenant', '', false), set_config('app.user_id', %s, false)",
+            [str(client_b.pk)],
+        )
+        assert len(conn.execute(answers, [session_of[client_b.pk]]).fetchone()[0]) == 1
+        assert conn.execute(answers, [session_of[client_a.pk]]).fetchone()[0] == []
 
 
 def test_the_row_tests_that_read_other_tables_keep_their_plans():
