@@ -6,10 +6,12 @@
 A database of its own (`acqs_load`, recreated each run) on the configured or embedded PostgreSQL gets
 the demo data (`seed_demo`) and one client account per simulated client, each already logged in (the
 deliberately slow password hash is not what this measures). gunicorn serves on 127.0.0.1 with
-gunicorn.conf.py. Each client, on a thread and keep-alive connection of its own, starts a session, opens
-every section, answers every visible question the way the page's htmx does (one POST per answer, with
-the questions an answer reveals answered in turn), opens the review and completes. Then every answer the
-server accepted is looked up in the database. The run stops by itself at the deadline.
+gunicorn.conf.py, connected as the application's role, which row-level security restricts, as in
+production (this process keeps the owner's connection to set up and check). Each client, on a thread
+and keep-alive connection of its own, starts a session, opens every section, answers every visible
+question the way the page's htmx does (one POST per answer, with the questions an answer reveals
+answered in turn), opens the review and completes. Then every answer the server accepted is looked up
+in the database. The run stops by itself at the deadline.
 
 Printed and written to bench/results/load.json: requests, errors, lost answers, sessions completed,
 throughput, p50/p95/p99 latency per kind of request, and who spent the machine's CPU (the load

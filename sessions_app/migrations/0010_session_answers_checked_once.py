@@ -15,6 +15,8 @@ Its snapshot is as before (VOLATILE: a fresh one for each query, taken after the
 granted).
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 CREATE = """
@@ -45,23 +47,13 @@ END
 $$;
 """
 
-# As 0004 made it: the caller's rights, every row through the policy.
-PREVIOUS = """
-CREATE OR REPLACE FUNCTION session_answers_json(session uuid) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SECURITY INVOKER SET search_path = public, pg_catalog AS $$
-DECLARE
-    answers jsonb;
-BEGIN
-    SELECT coalesce(jsonb_agg(jsonb_build_array(
-               r.question_id, r.value, r.is_valid, r.validation_errors, r.id, r.revision)), '[]'::jsonb)
-      INTO answers
-      FROM responses AS r
-     WHERE r.session_id = session;
-    RETURN answers;
-END
-$$;
-DROP FUNCTION row_security_exempt(name);
-"""
+# As 0004 made it: the caller's rights (CREATE OR REPLACE sets them anew), every row through the policy.
+PREVIOUS = (
+    import_module("sessions_app.migrations.0004_session_answers_function").CREATE.replace(
+        "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"
+    )
+    + "DROP FUNCTION row_security_exempt(name);"
+)
 
 
 class Migration(migrations.Migration):
