@@ -115,10 +115,16 @@ def _insert(entries: list[AuditLog], *, using: str) -> None:
     per-call work.
 
     Domain events are the most frequent write of all, and nothing listens to their save signals.
-    (django-auditlog's own field-history entries still go through AuditLog.save().)
+    (django-auditlog's own field-history entries still go through AuditLog.save().) The columns a domain
+    event never sets are left to their defaults, unless an entry sets one (_LEFT_TO_DEFAULTS).
     """
     connection = connections[using]
-    fields, sql, row = _insert_statement()
+    defaults_only = all(
+        getattr(entry, attname) == default
+        for entry in entries
+        for attname, default in _LEFT_TO_DEFAULTS.items()
+    )
+    fields, sql, row = _insert_statement(leave_defaults=defaults_only)
     params = [
         field.get_db_prep_save(field.pre_save(entry, True), connection)
         for entry in entries
@@ -132,10 +138,31 @@ def _insert(entries: list[AuditLog], *, using: str) -> None:
         entry._state.db = using
 
 
+# django-auditlog's columns that a domain event leaves at their defaults, with the value that default
+# gives (audit/migrations/0001_initial.py; org_id is the fill trigger's to set). Ten of the row's 24
+# columns: leaving them out makes the busiest INSERT of all shorter to send, parse and bind.
+_LEFT_TO_DEFAULTS: dict[str, Any] = {
+    "action": None,
+    "content_type_id": None,
+    "object_pk": "",
+    "object_id": None,
+    "serialized_data": None,
+    "changes_text": "",
+    "remote_port": None,
+    "additional_data": None,
+    "actor_email": None,
+    "organization_id": None,
+}
+
+
 @functools.cache
-def _insert_statement() -> tuple[list, str, str]:
+def _insert_statement(*, leave_defaults: bool) -> tuple[list, str, str]:
     """The columns, the INSERT up to VALUES, and one row's placeholders."""
-    fields = list(AuditLog._meta.concrete_fields)
+    fields = [
+        field
+        for field in AuditLog._meta.concrete_fields
+        if not (leave_defaults and field.attname in _LEFT_TO_DEFAULTS)
+    ]
     columns = ", ".join(f'"{field.column}"' for field in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     return fields, f'INSERT INTO "{AuditLog._meta.db_table}" ({columns}) VALUES ', row  # noqa: S608

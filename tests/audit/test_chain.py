@@ -159,6 +159,24 @@ def test_entries_recorded_together_are_chained_in_order_in_two_statements(django
         assert audit_record_all([]) == []
 
 
+def test_a_domain_events_insert_leaves_the_columns_it_never_sets_to_their_defaults():
+    from audit.services import _append
+
+    with transaction.atomic():
+        audit_record(action="thing.update", resource_type="tests.thing", resource_id=uuid.uuid4())
+        (short,) = connection.kept_for_commit
+        # An entry that sets one of those columns goes in with every column.
+        _append([AuditLog(event="thing.update", resource_type="tests.thing", object_pk="42", changes={})])
+        full = connection.kept_for_commit[-1]
+    for column in ("object_pk", "serialized_data", "changes_text", "remote_port", "org_id"):
+        assert f'"{column}"' not in short and f'"{column}"' in full
+    for column in ("signature", "previous_signature", "chain_seq", "changes"):
+        assert f'"{column}"' in short
+    rows = list(AuditLog.objects.order_by("chain_seq").values_list("object_pk", "changes_text", "object_id"))
+    assert rows == [("", "", None), ("42", "", None)]
+    assert _verify().startswith("Audit chain intact: 2 rows")  # the defaults are what was signed
+
+
 def test_an_empty_trail_is_intact():
     assert AuditLog.objects.count() == 0
     assert _verify().startswith("Audit chain intact: 0 rows")
