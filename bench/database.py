@@ -38,20 +38,20 @@ def bench_database_use(name: str) -> str:
 
 
 def bench_django_setup(name: str, *, as_app_role: bool = False) -> None:
-    """Point Django at a fresh database `name` (and a cache prefix of its own), set it up and migrate.
+    """Point Django at a fresh database `name` (and a cache prefix of its own), migrated, and set it up.
 
-    DEBUG is off, as in production: no query log grows in memory while a benchmark runs. With
-    ``as_app_role`` the process then connects as the application's role, as `make run` and a deployment
-    do, so that row-level security costs what it costs in production; the migrations run first, as the
-    tables' owner, in a process of their own. The benchmark's own setting-up then needs
+    The migrations run as the tables' owner, in a process of their own. DEBUG is off, as in production:
+    no query log grows in memory while a benchmark runs. With ``as_app_role`` this process then connects
+    as the application's role, as `make run` and a deployment do, so that row-level security costs what
+    it costs in production; the benchmark's own setting-up then needs
     ``tenancy.tenant_scope(tenancy.SYSTEM)``.
     """
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["CACHE_KEY_PREFIX"] = name.replace("_", "-")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     owner_url = bench_database_use(name)
+    _migrate_as_owner()
     if as_app_role:
-        _migrate_as_owner()
         os.environ["DATABASE_OWNER_URL"] = owner_url
         os.environ["DATABASE_URL"] = app_role_url(owner_url)
 
@@ -60,10 +60,6 @@ def bench_django_setup(name: str, *, as_app_role: bool = False) -> None:
 
     django.setup()
     settings.DEBUG = False
-    if not as_app_role:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
 
 
 def app_role_url(owner_url: str) -> str:

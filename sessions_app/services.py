@@ -75,7 +75,7 @@ def session_answers(*, session: Session) -> dict[str, StoredAnswer]:
     with connections[router.db_for_read(Response)].cursor() as cursor:
         cursor.execute("SELECT session_answers_json(%s)", [session.pk])
         (rows,) = cursor.fetchone()
-    return _stored_answers(json.loads(rows) if isinstance(rows, str) else rows)
+    return _stored_answers(rows)
 
 
 def session_flow(*, session: Session, answers: dict[str, StoredAnswer] | None = None) -> FlowState:
@@ -245,12 +245,13 @@ def _lock_open_session_with_answers(
         connection.alias, _LOCKED_ATTNAMES, [loaded[field.column] for field in _LOCKED_FIELDS]
     )
     _check_open(session, reopened=reopened)
-    if isinstance(answers, str):
-        answers = json.loads(answers)
     return session, _stored_answers(answers)
 
 
 def _stored_answers(rows) -> dict[str, StoredAnswer]:
+    """Key session_answers_json()'s rows by question id (Django's connection hands jsonb over as text)."""
+    if isinstance(rows, str):
+        rows = json.loads(rows)
     return {
         str(qid): StoredAnswer(value, is_valid, tuple(errors or ()), response_id, revision)
         for qid, value, is_valid, errors, response_id, revision in rows
