@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Func, JSONField, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -249,14 +249,42 @@ def document_history(*, document: Document) -> list[AuditLog]:
 
 
 def type_spec(document_type: DocumentType) -> TypeSpec:
+    """The type's spec; from a row read by document_types_for_planning(), a spec without blocks."""
+    metadata = getattr(document_type, PLANNING_METADATA, None)
     return TypeSpec.from_row(
         slug=document_type.slug,
         name=document_type.name,
         category=document_type.category,
         required_questions=[str(q) for q in document_type.required_questions or ()],
-        metadata=document_type.metadata,
+        metadata=document_type.metadata if metadata is None else metadata,
         version=document_type.updated_at.isoformat(timespec="seconds") if document_type.updated_at else "",
     )
+
+
+# The annotation that holds a type's metadata without its content blocks.
+PLANNING_METADATA = "planning_metadata"
+
+
+class _WithoutBlocks(Func):
+    """``metadata - 'blocks'``: the JSON object without its "blocks" key, removed by PostgreSQL."""
+
+    template = "(%(expressions)s - 'blocks')"
+    output_field = JSONField()
+
+
+def document_types_for_planning() -> dict[str, DocumentType]:
+    """The active document types by slug, as completion plans them: everything but their content blocks.
+
+    Deciding which documents a completed session gets (rendering.document_plans) reads a type's fields,
+    outline and required questions, never its blocks, and the blocks are most of the metadata (hundreds
+    of kilobytes on the demo). Every completion reads this, so PostgreSQL drops them before sending.
+    """
+    rows = (
+        DocumentType.objects.filter(is_active=True)
+        .defer("metadata")
+        .annotate(**{PLANNING_METADATA: _WithoutBlocks("metadata")})
+    )
+    return {document_type.slug: document_type for document_type in rows}
 
 
 def document_content_for(*, document: Document, session=None) -> Content:

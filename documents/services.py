@@ -222,9 +222,7 @@ def documents_create_for_session(*, session: Session, state, actor=None) -> list
 def _documents_create(*, session: Session, state, actor=None) -> tuple[list[Document], list[dict]]:
     """documents_create_for_session's writes; the audit entries are returned, not yet recorded."""
     structure = structure_load(session.questionnaire_id)
-    types = {
-        document_type.slug: document_type for document_type in DocumentType.objects.filter(is_active=True)
-    }
+    types = selectors.document_types_for_planning()
     plans = document_plans(
         specs=[selectors.type_spec(document_type) for document_type in types.values()],
         questions=structure.questions,

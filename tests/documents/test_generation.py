@@ -129,6 +129,34 @@ def test_completion_takes_the_audit_chains_lock_once_after_all_its_other_writes(
     assert {"session.complete", "document.create"} <= kinds
 
 
+def test_completion_plans_from_the_document_types_without_their_content_blocks(
+    client_a, org_a, media_root, monkeypatch
+):
+    # Planning reads a type's fields, outline and required questions; the blocks, most of the metadata,
+    # are for rendering. Completion reads the types once, with PostgreSQL leaving the blocks out.
+    from dataclasses import replace
+
+    from django.test.utils import CaptureQueriesContext
+
+    from documents import selectors
+
+    with CaptureQueriesContext(connection) as queries:
+        session = complete_demo_session(user=client_a, organization=org_a)
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "document_types"' in q["sql"]]
+    assert len(reads) == 1
+    assert "- 'blocks') AS \"planning_metadata\"" in reads[0]
+    assert '"document_types"."metadata",' not in reads[0]
+    assert Document.objects.filter(session=session).count() == 2 * len(DEMO_TYPE_SLUGS)
+
+    planned = selectors.document_types_for_planning()
+    whole = {t.slug: t for t in DocumentType.objects.filter(is_active=True)}
+    assert planned.keys() == whole.keys()
+    assert any(t.metadata.get("blocks") for t in whole.values())
+    for slug, document_type in planned.items():
+        full = selectors.type_spec(whole[slug])
+        assert selectors.type_spec(document_type) == replace(full, blocks=())
+
+
 def test_nothing_is_queued_when_the_completion_is_rolled_back(client_a, small, media_root):
     from django.db import transaction
 
