@@ -100,7 +100,9 @@ def _text(value):
 
 
 def _uuid(value):
-    return None if value is None else str(uuid.UUID(str(value)))
+    if value is None or type(value) is uuid.UUID:  # the usual case, already canonical
+        return None if value is None else str(value)
+    return str(uuid.UUID(str(value)))
 
 
 def _datetime(value):

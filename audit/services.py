@@ -80,8 +80,9 @@ def _entry(
     context = current_request_context()
     if actor is None:
         actor = context.get("user")
-    return AuditLog(
-        actor=actor if getattr(actor, "pk", None) else None,
+    return _row(
+        id=uuid.uuid4(),
+        actor_id=getattr(actor, "pk", None),
         event=action,
         resource_type=resource_type or "system",
         resource_id=resource_id,
@@ -90,6 +91,25 @@ def _entry(
         user_agent=context.get("user_agent"),
         cid=context.get("request_id"),
         object_repr=_describe(resource),
+    )
+
+
+def _row(**values: Any) -> AuditLog:
+    """An unsaved AuditLog of these values, every other column at its default.
+
+    Built from one value per column, in order: Django's quick way to make an instance (the one it uses
+    for rows it reads), about half the work of keyword arguments, on the busiest write of all.
+    """
+    columns = _columns()
+    return AuditLog(*[values.get(name, default) for name, default in columns])
+
+
+@functools.cache
+def _columns() -> tuple[tuple[str, Any], ...]:
+    # Every default of a domain event's columns is a constant, except the id's (given by _entry).
+    return tuple(
+        (field.attname, None if field.has_default() and callable(field.default) else field.get_default())
+        for field in AuditLog._meta.concrete_fields
     )
 
 

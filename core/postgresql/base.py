@@ -4,30 +4,26 @@ The audit row is the last statement of an audited transaction, written under the
 (audit/chain.py), which every audited write in the system waits for. Sent on its own it costs a round
 trip before the COMMIT can go, with the lock held, and under load the worker may wait for its GIL
 between the two (docs/operations.md, "Load test"). `run_with_commit()` keeps such a statement until
-the transaction commits and sends both in psycopg's pipeline mode: one round trip, and the lock is
-released as soon as the server has written them.
+the transaction commits and sends it and the COMMIT in one message of the simple query protocol: one
+round trip, one parse-plan-execute on the server for each (the extended protocol of a pipeline takes
+three messages a statement), and the lock is released as soon as the server has written them.
 
 Nothing else can tell the difference. Any other statement on the connection (a query, a savepoint's
 RELEASE or ROLLBACK TO) sends what is kept first, so the transaction reads its own writes in order; a
-rollback drops it with the rest of the transaction; an error in it fails the COMMIT, which Django turns
-into a rollback and an exception, as it does for any COMMIT that fails. Kept statements are logged in
-`connection.queries` like any other (query counts in tests see them); `execute_wrapper()` hooks are not
-called for them.
+rollback drops it with the rest of the transaction; an error in it stops the server before the COMMIT
+and fails the commit, which Django turns into a rollback and an exception, as it does for any COMMIT
+that fails. Kept statements are logged in `connection.queries` like any other (query counts in tests
+see them); `execute_wrapper()` hooks are not called for them.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from contextlib import nullcontext
 
 import psycopg
 from django.db.backends.postgresql import base
 from django.db.backends.utils import debug_transaction
-
-# Pipeline mode needs libpq 14 or later (psycopg-binary ships its own); with an older system libpq the
-# kept statements are sent just before the COMMIT instead: the same result, one round trip more.
-PIPELINE = psycopg.Pipeline.is_supported()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -66,11 +62,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         kept, self._with_commit = self._with_commit, []
         with debug_transaction(self, "COMMIT"), self.wrap_database_errors:
             started = time.monotonic()
-            together = self.connection.pipeline() if PIPELINE else nullcontext()
-            with together, self.connection.cursor() as cursor:
-                for sql, params in kept:
-                    cursor.execute(sql, params)
-                self.connection.commit()
+            # One message of the simple query protocol: the kept statements, their values bound into the
+            # text (as Django's client-side binding does for every statement), then COMMIT. The server
+            # runs them in order, in the transaction, and stops at the first error, which aborts it.
+            with psycopg.ClientCursor(self.connection) as cursor:
+                statements = [cursor.mogrify(sql, params) for sql, params in kept]
+                cursor.execute(";\n".join([*statements, "COMMIT"]))
+            self.connection.commit()  # the server has ended the transaction: psycopg sends nothing
             if self.queries_logged:  # before the COMMIT, which debug_transaction logs as it leaves
                 duration = f"{time.monotonic() - started:.3f}"
                 self.queries_log.extend({"sql": sql, "time": duration} for sql, _ in kept)

@@ -1,5 +1,7 @@
 """core/postgresql: a statement kept for the COMMIT is sent with it, or before anything else, or dropped."""
 
+import re
+
 import pytest
 from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -75,14 +77,45 @@ def test_outside_a_transaction_the_statement_runs_at_once(probe):
     assert _numbers() == [8]
 
 
-def test_without_pipeline_mode_the_kept_statement_goes_just_before_the_commit(probe, monkeypatch):
-    from core.postgresql import base
+def test_the_kept_statements_and_the_commit_go_in_one_message(probe, tmp_path):
+    # libpq's trace of what the client sends as the transaction commits: one Query message (the simple
+    # protocol) holding both INSERTs and the COMMIT, and nothing of the extended protocol.
+    from psycopg import pq
 
-    monkeypatch.setattr(base, "PIPELINE", False)  # a system libpq older than 14
-    with transaction.atomic():
-        connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", [9])
-        assert connection.kept_for_commit
-    assert _numbers() == [9]
-    with pytest.raises(DataError), transaction.atomic():
-        connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", ["not a number"])
-    assert _numbers() == [9]
+    trace = tmp_path / "libpq.trace"
+    with trace.open("w") as handle:
+        with transaction.atomic():
+            connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", [10])
+            connection.run_with_commit("INSERT INTO kept_probe (n) VALUES (%s)", [11])
+            pgconn = connection.connection.pgconn
+            pgconn.trace(handle.fileno())
+            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        pgconn.untrace()
+    assert _numbers() == [10, 11]
+    text = trace.read_text()
+    # What the client sent: psycopg's BEGIN (nothing ran before in this transaction), then one message
+    # with the kept statements and the COMMIT; no Parse, Bind or Sync of the extended protocol.
+    assert re.findall(r"^F\t\d+\t(\w+)\t", text, flags=re.MULTILINE) == ["Query", "Query"], text
+    assert (
+        'Query\t "INSERT INTO kept_probe (n) VALUES (10);\nINSERT INTO kept_probe (n) VALUES (11);\nCOMMIT"\n'
+        in text
+    )
+    assert text.count("ReadyForQuery") == 2, text  # two round trips, the BEGIN's and the commit's
+
+
+def test_a_kept_statements_values_are_bound_into_its_text_safely(probe):
+    # The values are quoted into the message's text (as Django binds every statement); a percent sign or
+    # a quote in a value is data, never SQL or a placeholder.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE kept_notes (note text NOT NULL)")
+    try:
+        with transaction.atomic():
+            connection.run_with_commit(
+                "INSERT INTO kept_notes (note) VALUES (%s)", ["50% done'); DROP TABLE x; --"]
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT note FROM kept_notes")
+            assert cursor.fetchall() == [("50% done'); DROP TABLE x; --",)]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE kept_notes")
