@@ -100,8 +100,10 @@ def _text(value):
 
 
 def _uuid(value):
-    if value is None or type(value) is uuid.UUID:  # the usual case, already canonical
-        return None if value is None else str(value)
+    if value is None:
+        return None
+    if type(value) is uuid.UUID:  # the usual case: already canonical
+        return str(value)
     return str(uuid.UUID(str(value)))
 
 

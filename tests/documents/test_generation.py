@@ -129,9 +129,7 @@ def test_completion_takes_the_audit_chains_lock_once_after_all_its_other_writes(
     assert {"session.complete", "document.create"} <= kinds
 
 
-def test_completion_plans_from_the_document_types_without_their_content_blocks(
-    client_a, org_a, media_root, monkeypatch
-):
+def test_completion_plans_from_the_document_types_without_their_content_blocks(client_a, org_a, media_root):
     # Planning reads a type's fields, outline and required questions; the blocks, most of the metadata,
     # are for rendering. Completion reads the types once, with PostgreSQL leaving the blocks out.
     from dataclasses import replace
