@@ -17,7 +17,7 @@ from config.urls import urlpatterns as app_urlpatterns
 @login_required
 def locked_read(request, session_id, question_id):
     from questionnaires.structure import engine_for, structure_load
-    from sessions_app.flow import flow_state
+    from sessions_app.flow import flow_state, section_completion
     from sessions_app.services import _lock_open_session_with_answers
     from sessions_app.views import _question_items
 
@@ -34,6 +34,8 @@ def locked_read(request, session_id, question_id):
             "item": _question_items(state, [question], structure=structure)[0],
             "changed_items": [],
             "section_count": len(state.visible_sections),
+            "section": structure.section(question.section_id),
+            "sections": section_completion(state),
         }
         return render(request, "sessions_app/_answer_result.html", context)
 

@@ -357,11 +357,11 @@ def answer(request, session_id, question_id):
     session = saved.session
     state, previous, structure = saved.state, saved.previous, saved.structure
     question = structure.question(str(question_id))
-    section_questions = _section_or_404(structure, question.section_id).questions
+    section = _section_or_404(structure, question.section_id)
     pipes = "{" + question.key if question.key else None
     changed = [
         q
-        for q in section_questions
+        for q in section.questions
         if q.id != question.id
         and (
             (previous.is_visible(q.id), previous.is_required(q.id))
@@ -378,6 +378,9 @@ def answer(request, session_id, question_id):
         "item": items[0],
         "changed_items": items[1:],
         "section_count": len(state.visible_sections),
+        # The section nav's counts, re-sent with every answer (oob) so that they follow it.
+        "section": section,
+        "sections": section_completion(state),
     }
     status = UNPROCESSABLE if saved.result.errors else 200
     return render(request, "sessions_app/_answer_result.html", context, status=status)

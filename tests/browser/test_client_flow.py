@@ -31,6 +31,8 @@ def test_client_answers_branches_resumes_and_completes(live_server, browser, cli
     page.get_by_label("Team size").fill("12")
     page.get_by_label("Team size").press("Tab")
     page.get_by_text("% ·").filter(has_text="3 of").wait_for()  # progress moved: 3 answered
+    # and the section list with it, without a reload: every visible question of the first is answered
+    page.locator("#section-list li").first.filter(has_text="complete").wait_for()
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Tell us its story").wait_for()  # the chained question shows in section 2
     page.get_by_label("Tell us its story").fill("It began in a garage.")

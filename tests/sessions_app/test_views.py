@@ -77,6 +77,22 @@ def test_a_live_answer_returns_the_question_and_the_newly_shown_one(logged_in, s
     }
 
 
+def test_a_live_answer_re_sends_the_section_list_with_its_new_counts(logged_in, session, flow):
+    # The section nav follows the answers without a reload: "Yes" answers the first section's first
+    # question and shows its required "Product name", so the section goes from 0 of 2 to 1 of 3.
+    before = logged_in.get(section_url(session, flow.first)).content.decode()
+    assert "0 of 2" in before[before.index('<ol id="section-list">') :]
+    response = logged_in.post(
+        answer_url(session, flow.has_product), {f"q-{flow.has_product.id}": flow.yes}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    listing = body[body.index('<ol id="section-list" hx-swap-oob="true">') :]
+    listing = listing[: listing.index("</ol>")]
+    assert "1 of 3 · 1 to answer" in listing
+    assert 'aria-current="page"' in listing  # still the section the client is on
+    assert '<span id="section-count" class="muted" hx-swap-oob="true">(' in body
+
+
 def test_a_bad_live_answer_is_a_422_with_the_message_tied_to_the_field(logged_in, session, flow):
     response = logged_in.post(answer_url(session, flow.team_size), {f"q-{flow.team_size.id}": "lots"})
     assert response.status_code == 422
