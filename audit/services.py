@@ -100,17 +100,16 @@ def _row(**values: Any) -> AuditLog:
     Built from one value per column, in order: Django's quick way to make an instance (the one it uses
     for rows it reads), about half the work of keyword arguments, on the busiest write of all.
     """
-    columns = _columns()
-    return AuditLog(*[values.get(name, default) for name, default in columns])
+    return AuditLog(*[values.get(name, default) for name, default in _column_defaults().items()])
 
 
 @functools.cache
-def _columns() -> tuple[tuple[str, Any], ...]:
-    # Every default of a domain event's columns is a constant, except the id's (given by _entry).
-    return tuple(
-        (field.attname, None if field.has_default() and callable(field.default) else field.get_default())
+def _column_defaults() -> dict[str, Any]:
+    """Each column's default by attname, in the model's order (None for the id's, given by _entry)."""
+    return {
+        field.attname: None if field.has_default() and callable(field.default) else field.get_default()
         for field in AuditLog._meta.concrete_fields
-    )
+    }
 
 
 def _describe(resource: models.Model | None) -> str:
@@ -139,10 +138,9 @@ def _insert(entries: list[AuditLog], *, using: str) -> None:
     event never sets are left to their defaults, unless an entry sets one (_LEFT_TO_DEFAULTS).
     """
     connection = connections[using]
+    defaults = _column_defaults()
     defaults_only = all(
-        getattr(entry, attname) == default
-        for entry in entries
-        for attname, default in _LEFT_TO_DEFAULTS.items()
+        getattr(entry, attname) == defaults[attname] for entry in entries for attname in _LEFT_TO_DEFAULTS
     )
     fields, sql, row = _insert_statement(leave_defaults=defaults_only)
     params = [
@@ -158,21 +156,23 @@ def _insert(entries: list[AuditLog], *, using: str) -> None:
         entry._state.db = using
 
 
-# django-auditlog's columns that a domain event leaves at their defaults, with the value that default
-# gives (audit/migrations/0001_initial.py; org_id is the fill trigger's to set). Ten of the row's 24
-# columns: leaving them out makes the busiest INSERT of all shorter to send, parse and bind.
-_LEFT_TO_DEFAULTS: dict[str, Any] = {
-    "action": None,
-    "content_type_id": None,
-    "object_pk": "",
-    "object_id": None,
-    "serialized_data": None,
-    "changes_text": "",
-    "remote_port": None,
-    "additional_data": None,
-    "actor_email": None,
-    "organization_id": None,
-}
+# django-auditlog's columns that a domain event leaves at their defaults (audit/migrations/0001_initial.py:
+# '' for object_pk and changes_text, NULL for the others; org_id is the fill trigger's to set). Ten of
+# the row's 24 columns: leaving them out makes the busiest INSERT of all shorter to send, parse and bind.
+_LEFT_TO_DEFAULTS = frozenset(
+    {
+        "action",
+        "content_type_id",
+        "object_pk",
+        "object_id",
+        "serialized_data",
+        "changes_text",
+        "remote_port",
+        "additional_data",
+        "actor_email",
+        "organization_id",
+    }
+)
 
 
 @functools.cache
