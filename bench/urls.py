@@ -3,7 +3,8 @@
 `locked_read` does what answering does except the answer itself: in a transaction it locks the client's
 session and reads its answers with the answer's own query, evaluates the rules, and renders the answer's
 fragment for the same question. What the answer costs beyond it is validating, writing (the answer, the
-session's position and progress, the audit entry), re-deciding what the answer moves, and the commit.
+session's position and progress, the audit entry, for which its query also takes the audit chain's lock
+and reads the chain's end), re-deciding what the answer moves, and the commit.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ def locked_read(request, session_id, question_id):
     from sessions_app.views import _question_items
 
     with transaction.atomic():
-        session, answers = _lock_open_session_with_answers(session_id=session_id, client=request.user)
+        session, answers, _, _ = _lock_open_session_with_answers(session_id=session_id, client=request.user)
         structure = structure_load(session.questionnaire_id)
         state = flow_state(
             structure=structure, engine=engine_for(structure), answers=answers, industry=session.industry

@@ -6,6 +6,7 @@ questionnaires is replaced by a subclass that adds them to the questionnaire's p
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
@@ -53,6 +54,22 @@ class ResponseAdmin(TenantAdmin):
     search_fields = ["session__user__email", "question__text"]
     list_select_related = ["session__user", "question"]
     raw_id_fields = ["session", "question"]
+
+    # A response changed or deleted here locks its session first, as saving an answer does
+    # (services.sessions_lock): its history's audit row then waits for the chain's lock holding nothing
+    # that an answer being saved waits for.
+    def save_model(self, request, obj, form, change):
+        services.sessions_lock([obj.session_id])
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        services.sessions_lock([obj.session_id])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(Response)):
+            services.sessions_lock(queryset.values_list("session_id", flat=True))
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(ChangeRequest)

@@ -11,6 +11,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -175,6 +176,19 @@ WHERE id = %(id)s AND status = 'IN_PROGRESS'
 """
 
 
+def sessions_lock(session_ids) -> None:
+    """Lock these sessions' rows, in a fixed order, in the caller's transaction.
+
+    Whatever writes a session's responses locks the session first, as saving an answer does; saving an
+    answer then takes the audit chain's lock and writes its response at the COMMIT. A writer that held a
+    response's row and waited for the chain's lock could otherwise wait on an answer that waits on it.
+    """
+    ids = sorted({str(pk) for pk in session_ids})
+    if ids:
+        locking = Session.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(locking.values_list("pk", flat=True))
+
+
 def _lock_open_session(session: Session) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
     _check_open(session)
@@ -224,19 +238,49 @@ SELECT locked.*, session_answers_json(locked.id) FROM (
     FOR UPDATE
 ) AS locked
 """  # noqa: S608 (constant column names)
+# The same, taking the audit chain's lock as well, once the session's is granted, and reading the chain's
+# end (audit/chain.py) and the transaction's time (what the updated_at triggers will write): an answer
+# that stores no upload then sends its writes and its audit row with the COMMIT, in one round trip
+# (_keep_answer_and_session_write). OFFSET 0 keeps the chain's function on the locked row, called once.
+_CHAIN_END_SQL, _CHAIN_END_PARAMS = audit_chain_link_sql()
+_LOCK_SESSION_WITH_ANSWERS_AND_CHAIN_END = f"""
+SELECT {", ".join(f"found.{column}" for column in _LOCKED_COLUMNS)}, found.answers,
+       now(), (found.link).now, (found.link).seq, (found.link).signature
+FROM (
+    SELECT locked.*, session_answers_json(locked.id) AS answers, {_CHAIN_END_SQL} AS link FROM (
+        SELECT {", ".join(_LOCKED_COLUMNS)} FROM sessions
+        WHERE id = %s AND (%s::uuid IS NULL OR user_id = %s::uuid)
+        FOR UPDATE
+    ) AS locked
+    OFFSET 0
+) AS found
+"""  # noqa: S608 (constant column names)
 
 
-def _lock_open_session_with_answers(
-    *, session_id, client=None, reopened=None
-) -> tuple[Session, dict[str, StoredAnswer]]:
-    """Lock the session (the client's own, when given) and read its answers, in one query."""
+class _Locked(NamedTuple):
+    session: Session
+    answers: dict[str, StoredAnswer]
+    chain_end: ChainLink | None  # when the chain's lock was taken too
+    now: dt.datetime | None  # the transaction's time, then
+
+
+def _lock_open_session_with_answers(*, session_id, client=None, reopened=None, chain_end=False) -> _Locked:
+    """Lock the session (the client's own, when given) and read its answers, in one query.
+
+    With ``chain_end``, the same query takes the audit chain's lock next and reads the chain's end.
+    """
     client_id = client.pk if client is not None else None
+    params = [session_id, client_id, client_id]
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_SESSION_WITH_ANSWERS, [session_id, client_id, client_id])
+        if chain_end:
+            cursor.execute(_LOCK_SESSION_WITH_ANSWERS_AND_CHAIN_END, [*_CHAIN_END_PARAMS, *params])
+        else:
+            cursor.execute(_LOCK_SESSION_WITH_ANSWERS, params)
         row = cursor.fetchone()
     if row is None:
         raise Session.DoesNotExist("No such session, or not this client's.")
-    *columns, answers = row
+    count = len(_LOCKED_COLUMNS)
+    columns, answers, chained = row[:count], row[count], row[count + 1 :]
     loaded = dict(zip(_LOCKED_COLUMNS, columns, strict=True))
     for name in _JSON_COLUMNS:  # Django reads jsonb as text and decodes it in the field
         if isinstance(loaded[name], str):
@@ -245,7 +289,10 @@ def _lock_open_session_with_answers(
         connection.alias, _LOCKED_ATTNAMES, [loaded[field.column] for field in _LOCKED_FIELDS]
     )
     _check_open(session, reopened=reopened)
-    return session, _stored_answers(answers)
+    if not chain_end:
+        return _Locked(session, _stored_answers(answers), None, None)
+    now, *link = chained
+    return _Locked(session, _stored_answers(answers), ChainLink(*link), now)
 
 
 def _stored_answers(rows) -> dict[str, StoredAnswer]:
@@ -285,8 +332,14 @@ def response_save(
     ``reopened`` names the questions a change request (sessions_app/revisions.py) opens again in a
     completed session: only those accept an answer then.
     """
-    session, answers = _lock_open_session_with_answers(
-        session_id=session.pk if session is not None else session_id, client=client, reopened=reopened
+    # An upload is stored while the session is locked: the chain's lock, which every audited write in
+    # the system waits for, is then taken after it, by the write. Any other answer takes it at once.
+    stores_upload = value is FROM_FORM and bool(files) and (prefix or f"q-{question_id}") in files
+    session, answers, chain_end, now = _lock_open_session_with_answers(
+        session_id=session.pk if session is not None else session_id,
+        client=client,
+        reopened=reopened,
+        chain_end=not stores_upload,
     )
     structure = structure_load(session.questionnaire_id)
     try:
@@ -348,9 +401,13 @@ def response_save(
     session.current_section_id = uuid.UUID(question.section_id)
     session.current_question_id = uuid.UUID(question.id)
     session.last_activity_at = timezone.now()
-    link = _write_answer_and_session(session, answer_write, state_fields=changed)
+    if chain_end is not None:
+        _keep_answer_and_session_write(session, answer_write, state_fields=changed)
+        session.updated_at = now
+    else:
+        chain_end = _write_answer_and_session(session, answer_write, state_fields=changed)
     audit_record(
-        link=link,
+        link=chain_end,
         actor=actor or session.user,
         action="response.save" if answer_write.stored is not None else "response.clear",
         resource=session,
@@ -427,13 +484,8 @@ def _answer_write(
     )
 
 
-def _write_answer_and_session(session: Session, answer: _AnswerWrite, *, state_fields: set[str]) -> ChainLink:
-    """Write the answer and the session's new position, and read the audit chain's end, in one statement.
-
-    One statement (a data-modifying WITH) rather than two ORM saves and the chain's own query: this is
-    the busiest write of the product and its cost is statements (see bench/bench_answer.py). The
-    chain's lock is taken here, last, as audit_record() would. Triggers still keep updated_at.
-    """
+def _session_write(session: Session, *, state_fields: set[str]) -> tuple[str, list]:
+    """The UPDATE of the session's position, and of the state fields the answer changed."""
     sets = ["current_section_id = %s", "current_question_id = %s", "last_activity_at = %s"]
     params: list = [session.current_section_id, session.current_question_id, session.last_activity_at]
     for name in sorted(state_fields):  # progress, adaptive_state and industry, when the answer changed them
@@ -443,14 +495,37 @@ def _write_answer_and_session(session: Session, answer: _AnswerWrite, *, state_f
             continue
         sets.append(f"{name} = %s::jsonb")
         params.append(json.dumps(getattr(session, name)))
-    chain_sql, chain_params = audit_chain_link_sql()
-    with_answer = f"answer AS ({answer.sql}), " if answer.sql else ""
     # Column names are constants of this module, never input.
-    update = f"UPDATE sessions SET {', '.join(sets)} WHERE id = %s RETURNING updated_at"  # noqa: S608
-    returning = f"SELECT saved.updated_at, link.* FROM saved, {chain_sql} AS link"  # noqa: S608
-    sql = f"WITH {with_answer}saved AS ({update}) {returning}"
+    return f"UPDATE sessions SET {', '.join(sets)} WHERE id = %s", [*params, session.pk]  # noqa: S608
+
+
+def _keep_answer_and_session_write(session: Session, answer: _AnswerWrite, *, state_fields: set[str]) -> None:
+    """Write the answer and the session's new position in one statement, sent with the COMMIT.
+
+    The chain's lock was taken with the session's, so nothing the write returns is needed first: it
+    travels with the audit row and the COMMIT, in the transaction's last round trip
+    (core/postgresql/base.py). An error in it fails the commit and rolls everything back.
+    """
+    update, params = _session_write(session, state_fields=state_fields)
+    if answer.sql:
+        connection.run_with_commit(f"WITH answer AS ({answer.sql}) {update}", [*answer.params, *params])
+    else:
+        connection.run_with_commit(update, params)
+
+
+def _write_answer_and_session(session: Session, answer: _AnswerWrite, *, state_fields: set[str]) -> ChainLink:
+    """Write the answer and the session's new position, and read the audit chain's end, in one statement.
+
+    An answer that stored an upload: the chain's lock is taken here, last, as audit_record() would, so
+    that it is not held while the file went to object storage. One statement (a data-modifying WITH)
+    rather than two ORM saves and the chain's own query. Triggers still keep updated_at.
+    """
+    update, params = _session_write(session, state_fields=state_fields)
+    with_answer = f"answer AS ({answer.sql}), " if answer.sql else ""
+    returning = f"SELECT saved.updated_at, link.* FROM saved, {_CHAIN_END_SQL} AS link"  # noqa: S608
+    sql = f"WITH {with_answer}saved AS ({update} RETURNING updated_at) {returning}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*answer.params, *params, session.pk, *chain_params])
+        cursor.execute(sql, [*answer.params, *params, *_CHAIN_END_PARAMS])
         session.updated_at, *link = cursor.fetchone()
     return ChainLink(*link)
 

@@ -225,8 +225,9 @@ def test_showing_a_section_and_saving_an_answer_take_a_fixed_number_of_queries(
         assert client.get(section_url(session, flow.second)).status_code == 200
     with django_assert_num_queries(3):  # the same page again: nothing to remember
         assert client.get(section_url(session, flow.second)).status_code == 200
-    # user; then in one transaction (BEGIN, COMMIT): lock the client's session and read its answers;
-    # write the answer and the session's progress and read the audit chain's end; write the audit row
+    # user; then in one transaction (BEGIN, COMMIT): lock the client's session, read its answers, take the
+    # audit chain's lock and read its end; then, with the COMMIT, write the answer and the session's
+    # progress, and the audit row
     with django_assert_num_queries(6):
         response = client.post(answer_url(session, flow.team_size), {f"q-{flow.team_size.id}": "4"})
         assert response.status_code == 200
