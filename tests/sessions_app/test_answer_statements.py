@@ -18,22 +18,11 @@ from audit.services import audit_chain_verify
 from sessions_app import services
 from sessions_app.models import Response, Session
 from tests.questionnaires.factories import QuestionFactory
-from tests.sessions_app.builders import branching_questionnaire
 from tests.sessions_app.test_services import answer, form
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def flow(org_a):
-    return branching_questionnaire(organization=org_a)
-
-
-@pytest.fixture
-def session(flow, client_a):
-    return services.session_start(user=client_a, questionnaire=flow.questionnaire)
 
 
 class Sent:
