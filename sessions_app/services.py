@@ -231,13 +231,12 @@ _JSON_COLUMNS = {"progress", "adaptive_state", "analytics"}
 # In the model's field order, which from_db() expects.
 _LOCKED_FIELDS = [field for field in Session._meta.concrete_fields if field.column in _LOCKED_COLUMNS]
 _LOCKED_ATTNAMES = [field.attname for field in _LOCKED_FIELDS]
-_LOCK_SESSION_WITH_ANSWERS = f"""
-SELECT locked.*, session_answers_json(locked.id) FROM (
+_LOCKING = f"""
     SELECT {", ".join(_LOCKED_COLUMNS)} FROM sessions
     WHERE id = %s AND (%s::uuid IS NULL OR user_id = %s::uuid)
     FOR UPDATE
-) AS locked
 """  # noqa: S608 (constant column names)
+_LOCK_SESSION_WITH_ANSWERS = f"SELECT locked.*, session_answers_json(locked.id) FROM ({_LOCKING}) AS locked"  # noqa: S608
 # The same, taking the audit chain's lock as well, once the session's is granted, and reading the chain's
 # end (audit/chain.py) and the transaction's time (what the updated_at triggers will write): an answer
 # that stores no upload then sends its writes and its audit row with the COMMIT, in one round trip
@@ -247,11 +246,8 @@ _LOCK_SESSION_WITH_ANSWERS_AND_CHAIN_END = f"""
 SELECT {", ".join(f"found.{column}" for column in _LOCKED_COLUMNS)}, found.answers,
        now(), (found.link).now, (found.link).seq, (found.link).signature
 FROM (
-    SELECT locked.*, session_answers_json(locked.id) AS answers, {_CHAIN_END_SQL} AS link FROM (
-        SELECT {", ".join(_LOCKED_COLUMNS)} FROM sessions
-        WHERE id = %s AND (%s::uuid IS NULL OR user_id = %s::uuid)
-        FOR UPDATE
-    ) AS locked
+    SELECT locked.*, session_answers_json(locked.id) AS answers, {_CHAIN_END_SQL} AS link
+    FROM ({_LOCKING}) AS locked
     OFFSET 0
 ) AS found
 """  # noqa: S608 (constant column names)
