@@ -55,6 +55,12 @@ class ResponseAdmin(TenantAdmin):
     list_select_related = ["session__user", "question"]
     raw_id_fields = ["session", "question"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An answer belongs to its session and question for good: moving it would rewrite two clients'
+        # records (and their progress) at once, and would lock only the session it moved to.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "session", "question"] if obj is not None else fields
+
     # A response changed or deleted here locks its session first, as saving an answer does
     # (services.sessions_lock): its history's audit row then waits for the chain's lock holding nothing
     # that an answer being saved waits for.

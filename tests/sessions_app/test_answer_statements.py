@@ -6,17 +6,21 @@ the chain's lock only after the file is stored. Whatever else writes a session's
 session first, so that no writer holds a response while it waits for the chain's lock.
 """
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audit.models import AuditLog
 from audit.services import audit_chain_verify
 from sessions_app import services
 from sessions_app.models import Response, Session
+from tests.accounts.factories import UserFactory
 from tests.questionnaires.factories import QuestionFactory
 from tests.sessions_app.test_services import answer, form
 
@@ -152,3 +156,34 @@ def test_a_response_changed_or_deleted_in_the_admin_locks_its_session_first(
     assert lock_then_write(queries.captured_queries, 'DELETE FROM "responses"')
     assert not Response.objects.filter(session=session).exists()
     assert audit_chain_verify().intact
+
+
+def test_the_response_admin_cannot_move_an_answer_to_another_session_or_question(
+    session, flow, client_a, org_a, staff_client
+):
+    answer(session, flow.team_size, "12", actor=client_a)
+    stored = Response.objects.get(session=session, question=flow.team_size)
+    other = services.session_start(
+        user=UserFactory(email="other@acme.example", organization=org_a), questionnaire=flow.questionnaire
+    )
+    url = reverse("admin:sessions_app_response_change", args=[stored.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert 'name="session"' not in page.content.decode()  # shown, not a field of the form
+    posted = staff_client.post(
+        url,
+        {
+            "session": other.pk,
+            "question": flow.contact.pk,
+            "value": '{"number": 14}',
+            "is_valid": "on",
+            "revision": stored.revision,
+            "time_spent_seconds": "",
+            "answered_at_0": "2026-01-05",
+            "answered_at_1": "10:00:00",
+        },
+    )
+    assert posted.status_code == 302, re.findall(r"errorlist.{0,300}", posted.content.decode())
+    stored.refresh_from_db()
+    assert (stored.session_id, stored.question_id) == (session.pk, flow.team_size.pk)
+    assert not Response.objects.filter(session=other).exists()
