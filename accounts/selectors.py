@@ -3,10 +3,11 @@ a log-in or a password-reset link names before anyone is signed in."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -90,3 +91,43 @@ def user_for_unsubscribe_link(*, token: str) -> User | None:
         return None
     tenancy.tenant_set("", user_id=user_id)
     return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def user_for_session(user_id) -> User | None:
+    """Return the user a signed-in session names, as `User.objects.get(pk=user_id)` would, or None.
+
+    Every request reads this row (accounts.backends.UserBackend), so the statement is built once per
+    process rather than compiled by the ORM each time. The same row as the manager's: not soft-deleted,
+    and read through the connection's row-level security like any other query. The values pass through
+    the fields' own conversions (JSON parsed, for one), as the ORM's would.
+    """
+    try:
+        pk = uuid.UUID(str(user_id))
+    except ValueError:
+        return None
+    alias = router.db_for_read(User)
+    sql, attnames, conversions = _user_statement(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, convert in conversions:
+        values[index] = convert(values[index], None, connections[alias])
+    return User.from_db(alias, attnames, values)
+
+
+@functools.cache
+def _user_statement(alias: str) -> tuple[str, list[str], list[tuple[int, object]]]:
+    """The SELECT of one user by id (the manager's filter included), its fields' names and conversions."""
+    meta, quote = User._meta, connections[alias].ops.quote_name
+    fields = meta.concrete_fields
+    # The model's own quoted names; the id is a parameter.
+    columns = ", ".join(quote(field.column) for field in fields)
+    alive = f"{quote(meta.get_field('deleted_at').column)} IS NULL"
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s AND {alive}"  # noqa: S608
+    conversions = [
+        (index, field.from_db_value) for index, field in enumerate(fields) if hasattr(field, "from_db_value")
+    ]
+    return sql, [field.attname for field in fields], conversions

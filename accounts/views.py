@@ -27,11 +27,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import conf, forms, mfa, notifications, selectors, services, session_state, throttle
+from accounts.backends import USER_BACKEND
 from accounts.models import User
 from accounts.services import AuthStatus, MfaError
 from audit.context import client_ip
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 INVALID_CREDENTIALS = (
     "That e-mail address and password do not match an account. Check them and try again, "
     "or reset your password."
@@ -149,7 +149,7 @@ def _login_complete(request, user: User, *, next_url: str, method: str):
     session_state.pending_login_clear(request)
     if not method:
         request.session.pop(session_state.MFA_VERIFIED, None)
-    login(request, user, backend=LOGIN_BACKEND)  # a new session key: no session fixation
+    login(request, user, backend=USER_BACKEND)  # a new session key: no session fixation
     session_state.activity_touch(request, force=True)
     if method:
         session_state.mfa_mark_verified(request, user)

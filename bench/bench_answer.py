@@ -41,7 +41,7 @@ def _login_cookie(client_user) -> str:
 
     store = SessionStore()
     store[SESSION_KEY] = str(client_user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
     store[HASH_SESSION_KEY] = client_user.get_session_auth_hash()
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; csrftoken=benchcsrftoken0123456789abcdef01"

@@ -235,6 +235,8 @@ SPECTACULAR_SETTINGS = {
 # ----------------------------------------------------------------- Auth
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend, with the user every request loads read in one prebuilt statement (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "accounts:login"

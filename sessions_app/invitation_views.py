@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts import session_state
+from accounts.backends import USER_BACKEND
 from audit.context import client_ip, header_text
 from sessions_app import invitation_selectors as selectors
 from sessions_app import invitations as services
@@ -39,7 +40,6 @@ from sessions_app.invitation_forms import (
 )
 from sessions_app.session_analytics import device_type
 
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PAGE_SIZE = 50
 
 
@@ -324,7 +324,7 @@ def invitation_accept(request, token):
 
 def _log_in(request, user) -> None:
     """Sign the new client in as the log-in page does (a new session key; the log-in audited)."""
-    login(request, user, backend=LOGIN_BACKEND)
+    login(request, user, backend=USER_BACKEND)
     session_state.activity_touch(request, force=True)
     account_services.login_record_success(user=user, ip=client_ip(request), method="")
 

@@ -95,7 +95,7 @@ def _prepare(clients: int) -> dict:
         user = User.objects.create_user(f"load-{number:04d}@example.com", None, organization=organization)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}; csrftoken={CSRF}")
