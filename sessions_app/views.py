@@ -30,6 +30,19 @@ from sessions_app.session_analytics import device_type
 UNPROCESSABLE = 422
 
 
+class _TemplateDict(dict):
+    """A dict whose missing keys read as "", as a template shows a variable it cannot find.
+
+    The question template looks up many keys that most questions lack (an option's description, the
+    value's parts for each type, the reviewer's message). The template engine's way to a missing
+    key tries an index, an attribute, dir() and an int, each with its exception, several times per
+    option and scale point; this answers at once with what it would have shown.
+    """
+
+    def __missing__(self, key):
+        return ""
+
+
 def _question_items(state: FlowState, questions, *, structure=None, errors=None) -> list[dict]:
     """The view-model of each question: its data, current value, errors, required and visible flags.
 
@@ -46,26 +59,28 @@ def _question_items(state: FlowState, questions, *, structure=None, errors=None)
         if item_errors is None and answer is not None and not answer.is_valid:
             item_errors = list(answer.errors)
         options = [
-            {**option, "label": words.pipe(option.get("label")) if words else option.get("label", "")}
+            _TemplateDict(option, label=words.pipe(option.get("label")) if words else option.get("label", ""))
             for option in question.options or ()
             if isinstance(option, dict)
         ]
         items.append(
-            {
-                **_widget(question, value or {}),
-                "q": question,
-                "text": words.pipe(question.text) if words else question.text,
-                "help": words.pipe(question.help_text) if words else (question.help_text or ""),
-                "options": options,
-                "number": words.numbers.get(question.id) if words else None,
-                "value": value or {},
-                "is_default": answer is None and question.default_value is not None,
-                "errors": item_errors or [],
-                "required": state.is_required(question.id),
-                "visible": state.is_visible(question.id),
-                "field": f"q-{question.id}",
-                "suggestion": answer_text(question, (question.suggested_answer or {}).get("value")),
-            }
+            _TemplateDict(
+                {
+                    **_widget(question, value or {}),
+                    "q": question,
+                    "text": words.pipe(question.text) if words else question.text,
+                    "help": words.pipe(question.help_text) if words else (question.help_text or ""),
+                    "options": options,
+                    "number": words.numbers.get(question.id) if words else None,
+                    "value": _TemplateDict(value) if isinstance(value, dict) else (value or {}),
+                    "is_default": answer is None and question.default_value is not None,
+                    "errors": item_errors or [],
+                    "required": state.is_required(question.id),
+                    "visible": state.is_visible(question.id),
+                    "field": f"q-{question.id}",
+                    "suggestion": answer_text(question, (question.suggested_answer or {}).get("value")),
+                }
+            )
         )
     return items
 

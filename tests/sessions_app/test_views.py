@@ -231,3 +231,54 @@ def test_showing_a_section_and_saving_an_answer_take_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         response = client.post(answer_url(session, flow.team_size), {f"q-{flow.team_size.id}": "4"})
         assert response.status_code == 200
+
+
+def _plain(item):
+    """The question's view-model as plain dicts, whose missing keys the template engine looks for itself."""
+    plain = dict(item)
+    plain["options"] = [dict(option) for option in item["options"]]
+    plain["value"] = dict(item["value"]) if isinstance(item["value"], dict) else item["value"]
+    return plain
+
+
+def test_question_items_read_missing_keys_as_the_template_would_show_them(flow):
+    from django.template.loader import render_to_string
+
+    from questionnaires.structure import engine_for, structure_load
+    from sessions_app.flow import StoredAnswer, flow_state
+    from sessions_app.views import _question_items
+
+    options = [
+        {"id": "a", "label": "Alpha", "description": "the first"},
+        {"id": "b", "label": "Beta"},
+        {"id": "c", "label": "None of these", "exclusive": True},
+    ]
+    extra = [
+        QuestionFactory(section=flow.first, order_index=20, type="MULTIPLE_CHOICE", options=options),
+        QuestionFactory(section=flow.first, order_index=21, type="SCALE", metadata={"minLabel": "Low"}),
+        QuestionFactory(
+            section=flow.first,
+            order_index=22,
+            type="MATRIX",
+            options=options[:2],
+            metadata={"rows": [{"id": "r1", "label": "Speed"}, {"id": "r2"}]},
+        ),
+        QuestionFactory(section=flow.first, order_index=23, type="FILE_UPLOAD"),
+        QuestionFactory(section=flow.first, order_index=24, type="DATE", placeholder=None),
+    ]
+    structure = structure_load(flow.questionnaire.pk)
+    answers = {
+        str(flow.team_size.id): StoredAnswer({"number": 12}),
+        str(extra[0].id): StoredAnswer({"selectedOptionIds": ["b"]}),
+        str(extra[1].id): StoredAnswer({"rating": 4}),
+    }
+    state = flow_state(structure=structure, engine=engine_for(structure), answers=answers, industry=None)
+    questions = structure.section(str(flow.first.id)).questions
+    items = _question_items(state, questions, structure=structure)
+    assert len(items) == 8
+    for item in items:
+        context = {"item": item, "session": Session()}  # the model's default: a new id
+        shown = render_to_string("sessions_app/_question.html", context)
+        assert shown == render_to_string("sessions_app/_question.html", {**context, "item": _plain(item)})
+    choices = render_to_string("sessions_app/_question.html", {"item": items[3], "session": Session()})
+    assert "the first" in choices and choices.count('type="checkbox"') == 3
