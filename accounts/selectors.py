@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_decode
 from accounts import crypto, notifications
 from accounts.models import MfaRecoveryCode, User, UserRole
 from core import tenancy
+from core.rows import model_from_row
 
 logger = logging.getLogger(__name__)
 
@@ -106,28 +107,17 @@ def user_for_session(user_id) -> User | None:
     except ValueError:
         return None
     alias = router.db_for_read(User)
-    sql, attnames, conversions = _user_statement(alias)
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [pk])
+        cursor.execute(_user_statement(alias), [pk])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for index, convert in conversions:
-        values[index] = convert(values[index], None, connections[alias])
-    return User.from_db(alias, attnames, values)
+    return None if row is None else model_from_row(User, User._meta.concrete_fields, row, using=alias)
 
 
 @functools.cache
-def _user_statement(alias: str) -> tuple[str, list[str], list[tuple[int, object]]]:
-    """The SELECT of one user by id (the manager's filter included), its fields' names and conversions."""
+def _user_statement(alias: str) -> str:
+    """The SELECT of one user by id, every column in the model's order, the manager's filter included."""
     meta, quote = User._meta, connections[alias].ops.quote_name
-    fields = meta.concrete_fields
     # The model's own quoted names; the id is a parameter.
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
     alive = f"{quote(meta.get_field('deleted_at').column)} IS NULL"
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s AND {alive}"  # noqa: S608
-    conversions = [
-        (index, field.from_db_value) for index, field in enumerate(fields) if hasattr(field, "from_db_value")
-    ]
-    return sql, [field.attname for field in fields], conversions
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s AND {alive}"  # noqa: S608

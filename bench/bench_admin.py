@@ -40,10 +40,11 @@ def _admin_cookie(user) -> str:
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts import session_state
+    from accounts.backends import USER_BACKEND
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
+    store[BACKEND_SESSION_KEY] = USER_BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[session_state.MFA_VERIFIED] = str(user.pk)
     store.save()

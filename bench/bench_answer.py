@@ -39,9 +39,11 @@ def _login_cookie(client_user) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from accounts.backends import USER_BACKEND
+
     store = SessionStore()
     store[SESSION_KEY] = str(client_user.pk)
-    store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
+    store[BACKEND_SESSION_KEY] = USER_BACKEND
     store[HASH_SESSION_KEY] = client_user.get_session_auth_hash()
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; csrftoken=benchcsrftoken0123456789abcdef01"

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.chain import ChainLink
 from audit.services import audit_chain_link_sql, audit_record, audit_record_all
+from core.rows import model_from_row
 from questionnaires.answers import (
     ValidationResult,
     check_upload,
@@ -227,10 +228,8 @@ _LOCKED_COLUMNS = (
     "last_activity_at",
     "updated_at",
 )
-_JSON_COLUMNS = {"progress", "adaptive_state", "analytics"}
 # In the model's field order, which from_db() expects.
 _LOCKED_FIELDS = [field for field in Session._meta.concrete_fields if field.column in _LOCKED_COLUMNS]
-_LOCKED_ATTNAMES = [field.attname for field in _LOCKED_FIELDS]
 _LOCKING = f"""
     SELECT {", ".join(_LOCKED_COLUMNS)} FROM sessions
     WHERE id = %s AND (%s::uuid IS NULL OR user_id = %s::uuid)
@@ -278,11 +277,8 @@ def _lock_open_session_with_answers(*, session_id, client=None, reopened=None, c
     count = len(_LOCKED_COLUMNS)
     columns, answers, chained = row[:count], row[count], row[count + 1 :]
     loaded = dict(zip(_LOCKED_COLUMNS, columns, strict=True))
-    for name in _JSON_COLUMNS:  # Django reads jsonb as text and decodes it in the field
-        if isinstance(loaded[name], str):
-            loaded[name] = json.loads(loaded[name])
-    session = Session.from_db(
-        connection.alias, _LOCKED_ATTNAMES, [loaded[field.column] for field in _LOCKED_FIELDS]
+    session = model_from_row(
+        Session, _LOCKED_FIELDS, [loaded[field.column] for field in _LOCKED_FIELDS], using=connection.alias
     )
     _check_open(session, reopened=reopened)
     if not chain_end:

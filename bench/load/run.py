@@ -81,6 +81,7 @@ def _prepare(clients: int) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
+    from accounts.backends import USER_BACKEND
     from accounts.models import Organization, User
     from questionnaires.models import Questionnaire
     from questionnaires.structure import structure_load
@@ -95,7 +96,7 @@ def _prepare(clients: int) -> dict:
         user = User.objects.create_user(f"load-{number:04d}@example.com", None, organization=organization)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
+        store[BACKEND_SESSION_KEY] = USER_BACKEND
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}; csrftoken={CSRF}")
