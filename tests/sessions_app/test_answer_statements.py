@@ -186,4 +186,5 @@ def test_the_response_admin_cannot_move_an_answer_to_another_session_or_question
     assert posted.status_code == 302, re.findall(r"errorlist.{0,300}", posted.content.decode())
     stored.refresh_from_db()
     assert (stored.session_id, stored.question_id) == (session.pk, flow.team_size.pk)
+    assert stored.value == {"number": 14}  # the correction itself was saved
     assert not Response.objects.filter(session=other).exists()
