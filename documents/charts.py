@@ -14,6 +14,7 @@ Odd data never raises here: values are clamped or skipped, and a chart with noth
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import math
 import textwrap
@@ -73,8 +74,13 @@ def chart_draw(data: ChartData, *, color: str, formats: tuple[str, ...] = ("svg"
     plan = planner(data, color) if planner else None
     if plan is None:
         return None
-    svg, png = _render(plan, formats)
+    svg, png = _drawn_once(_Figures(dataclasses.replace(data, key="", caption="")), color, tuple(formats))
     return Chart(caption=data.caption, alt=plan.alt, svg=svg, png=png)
+
+
+def chart_cache_clear() -> None:
+    """Forget the drawings kept by this process (a benchmark timing the drawing itself needs this)."""
+    _drawn_once.cache_clear()
 
 
 def _alt(answer: Answer) -> str:
@@ -118,6 +124,39 @@ def document_charts(sections, *, color: str, formats: tuple[str, ...] = ("svg", 
 
 
 # ----------------------------------------------------------------- drawing
+
+
+class _Figures:
+    """A chart's figures as a cache key, compared by their ``repr``: 1, 1.0 and True are equal in Python
+    but not drawn alike (a bool is no figure), and figures given in lists, which cannot be hashed, are
+    keys too."""
+
+    __slots__ = ("data", "_text")
+
+    def __init__(self, data: ChartData):
+        self.data = data
+        self._text = repr(data)
+
+    def __hash__(self) -> int:
+        return hash(self._text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Figures) and other._text == self._text
+
+
+# A drawing is a few kilobytes (SVG) to about a hundred (a PNG at print resolution): 64 of them are a
+# few megabytes at most, and they hold the distinct charts of a few sessions' documents.
+@functools.lru_cache(maxsize=64)
+def _drawn_once(figures: _Figures, color: str, formats: tuple[str, ...]) -> tuple[bytes, bytes]:
+    """Return the drawing of these figures, kept in this process for the next chart that shows them.
+
+    A session's documents show the same charts again and again: several types show the same matrix
+    answer, and a regenerated version the same figures as the one before. The drawing depends on the
+    figures, the colour and the formats only (the caption and the key are the document's, not the
+    picture's), and the same inputs give the same bytes (no date, a fixed hash salt), so a kept drawing
+    is the one that would be drawn.
+    """
+    return _render(_PLANNERS[figures.data.kind](figures.data, color), formats)
 
 
 def _render(plan: _Plan, formats: tuple[str, ...]) -> tuple[bytes, bytes]:

@@ -229,3 +229,61 @@ def test_odd_data_is_drawn_without_error(kind):
     chart = chart_draw(data, color=RED)
     assert chart.svg and chart.png
     assert "US$ or CA$" in chart.svg.decode()  # dollars stay dollars, not mathematics
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """Count the drawings matplotlib makes, starting with none kept."""
+    from documents import charts
+
+    made = []
+    render = charts._render
+
+    def counted(plan, formats):
+        made.append(formats)
+        return render(plan, formats)
+
+    monkeypatch.setattr(charts, "_render", counted)
+    charts.chart_cache_clear()
+    yield made
+    charts.chart_cache_clear()
+
+
+def test_the_same_figures_are_drawn_once_whatever_document_shows_them(drawings):
+    first = chart_draw(MATURITY, color=RED)
+    elsewhere = dataclasses.replace(MATURITY, key="practices", caption="Practices, as rated")
+    second = chart_draw(elsewhere, color=RED)
+    assert len(drawings) == 1
+    assert (second.svg, second.png) == (first.svg, first.png)
+    assert second.caption == "Practices, as rated" and second.alt.startswith("Practices, as rated. ")
+
+    chart_draw(MATURITY, color="#1e7a3c")  # another colour is another picture
+    chart_draw(MATURITY, color=RED, formats=("svg",))  # and another set of formats
+    chart_draw(dataclasses.replace(MATURITY, series=(("Current", (1, 2, 5)),)), color=RED)  # other figures
+    assert len(drawings) == 4
+
+
+def test_a_kept_drawing_is_the_one_that_would_be_drawn(drawings):
+    from documents.charts import chart_cache_clear
+
+    kept = [chart_draw(data, color=RED) for data in (MATURITY, BARS, REVENUE, ROADMAP)]
+    chart_cache_clear()
+    fresh = [chart_draw(data, color=RED) for data in (MATURITY, BARS, REVENUE, ROADMAP)]
+    assert [(c.svg, c.png) for c in kept] == [(c.svg, c.png) for c in fresh]
+    assert len(drawings) == 8
+
+
+def test_figures_given_as_lists_are_kept_too(drawings):
+    listed = dataclasses.replace(MATURITY, labels=list(MATURITY.labels), series=[["Current", [1, 2, 4]]])
+    first, second = chart_draw(listed, color=RED), chart_draw(listed, color=RED)
+    assert first.svg == second.svg == chart_draw(MATURITY, color=RED).svg
+    assert len(drawings) == 2  # the lists, then the tuples: equal figures, drawn alike
+
+
+def test_a_yes_is_not_kept_as_the_figure_one(drawings):
+    # True == 1 in Python, but a bool is no figure: the bar is not drawn, and the words say so.
+    ones = dataclasses.replace(BARS, series=(("Current", (1, 2, 4)),))
+    yes = dataclasses.replace(BARS, series=(("Current", (True, 2, 4)),))
+    drawn_ones, drawn_yes = chart_draw(ones, color=RED), chart_draw(yes, color=RED)
+    assert len(drawings) == 2 and drawn_ones.svg != drawn_yes.svg
+    assert "not assessed" in drawn_yes.alt and "not assessed" not in drawn_ones.alt
