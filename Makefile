@@ -38,9 +38,10 @@ test: install chromium
 bench: install
 	@$(PY) bench/run.py
 
-## 200 simulated clients completing the demo questionnaire against gunicorn (docs/operations.md).
+## 200 simulated clients completing the demo questionnaire against gunicorn (docs/operations.md);
+## its options go in ARGS, e.g. make bench-load ARGS="--think 0.5 --steps 20,40,60,80".
 bench-load: install
-	@$(PY) -m bench.load.run
+	@$(PY) -m bench.load.run $(ARGS)
 
 ## Production-style serving: gunicorn, a Celery worker (max tasks per child) and beat; collectstatic first.
 serve: install
