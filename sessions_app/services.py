@@ -47,6 +47,14 @@ class QuestionUnavailable(Exception):
     """The question is not part of this session's questionnaire, or is hidden right now."""
 
 
+class _UploadRefused(Exception):
+    """A file sent as an answer was refused (its type, its size): it is no answer, and nothing changes."""
+
+    def __init__(self, errors: tuple[str, ...]):
+        super().__init__(*errors)
+        self.errors = errors
+
+
 class SessionIncomplete(Exception):
     """Completion was refused; `missing` lists the questions still to answer or fix."""
 
@@ -350,14 +358,28 @@ def response_save(
     if value is not FROM_FORM:
         result = validate_value(question_input(question), value)
     elif question.type == "FILE_UPLOAD":
-        result = _file_answer(
-            question=question,
-            stored=answers.get(question.id),
-            files=files,
-            data=data,
-            prefix=prefix,
-            session=session,
-        )
+        try:
+            result = _file_answer(
+                question=question,
+                stored=answers.get(question.id),
+                files=files,
+                data=data,
+                prefix=prefix,
+                session=session,
+            )
+        except _UploadRefused as refused:
+            # The file sent before (or none) stays the answer: the client is told why the new one was
+            # refused, and nothing is written.
+            kept = answers.get(question.id)
+            result = ValidationResult(kept.value if kept else None, refused.errors)
+            return SaveResult(
+                answer=kept,
+                result=result,
+                state=before,
+                previous=before,
+                session=session,
+                structure=structure,
+            )
     else:
         result = validate_answer(question_input(question), data, prefix=prefix)
 
@@ -583,7 +605,7 @@ def _file_answer(
         question_input(question), file_name=upload.name, size=upload.size, head=head
     )
     if errors:
-        return ValidationResult(None, errors)
+        raise _UploadRefused(tuple(errors))
     # The client's name is shown to people; the stored name, and so the type the file is served as,
     # follows the content: a PDF sent as evil.html is stored as evil.pdf.
     name = _safe_file_name(upload.name)

@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditLog
 from questionnaires.answers import DOCX, file_content_type, stored_file_name
 from sessions_app import services
 from sessions_app.models import Response
@@ -57,6 +58,29 @@ def test_a_pdf_sent_as_html_is_stored_and_served_as_a_pdf(upload, client):
     assert download["Content-Disposition"] == 'attachment; filename="evil.pdf"'
     assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content) == PDF
+
+
+PAGE = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def test_a_refused_file_leaves_the_file_sent_before_as_the_answer(upload, client):
+    _, sent = upload("plan.pdf", PDF, claimed="application/pdf")
+    audited = AuditLog.objects.filter(event="response.save").count()
+
+    refused, value = upload("page.html", PAGE, claimed="text/html")
+
+    assert refused.status_code == 422
+    assert b"not allowed" in refused.content and b"plan.pdf" in refused.content  # why, and what is kept
+    assert value == sent
+    assert client.get(sent["fileUrl"]).status_code == 200
+    assert AuditLog.objects.filter(event="response.save").count() == audited  # nothing changed
+
+
+def test_a_refused_first_file_stores_no_answer(upload):
+    refused, value = upload("page.html", PAGE, claimed="text/html")
+
+    assert refused.status_code == 422 and b"not allowed" in refused.content
+    assert value is None
 
 
 def test_plain_text_named_as_a_page_is_served_as_plain_text(upload, client):
