@@ -225,8 +225,11 @@ def _plural(count: int | float, word: str) -> str:
 
 
 def _shown_number(number: int | float) -> str:
+    """A limit as a person reads it: 1000000 as "1,000,000", 2.5 as "2.5"."""
     if isinstance(number, float) and number.is_integer() and abs(number) < 1e16:
-        return str(int(number))
+        number = int(number)
+    if isinstance(number, int) and abs(number) >= 10_000:
+        return f"{number:,}"
     return str(number)
 
 

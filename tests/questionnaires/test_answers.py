@@ -272,7 +272,7 @@ def test_an_invalid_value_is_made_safe_for_jsonb():
         ("TEXT", {"minLength": 1, "maxLength": 1}, {"text": "ab"}, ("Enter no more than 1 character.",)),
         ("TEXT", {"maxLength": 5}, {"text": "123456"}, ("Enter no more than 5 characters.",)),
         ("TEXT", {}, {"text": "x" * 1001}, ("Enter no more than 1000 characters.",)),
-        ("TEXTAREA", {}, {"text": "x" * 10_001}, ("Enter no more than 10000 characters.",)),
+        ("TEXTAREA", {}, {"text": "x" * 10_001}, ("Enter no more than 10,000 characters.",)),
         (
             "TEXT",
             {"pattern": "[A-Z]{3}-[0-9]+"},

@@ -31,7 +31,7 @@ def test_a_budget_in_dollars_and_cents_is_accepted(amount):
     "amount, said",
     [
         (1.23456789, "at most two decimal places"),
-        (10**32, "no greater than"),
+        (10**32, "Enter a number no greater than 100,000,000,000."),
         (100_000_000_000.01, "no greater than"),
         (-1, "no less than"),
     ],
